@@ -26,11 +26,78 @@ class AccessSettings:
     norm_minutes: float = 45.0
 
 
+#: Relative age weights for complex-care demand, per five-year band ``age_0_4`` … ``age_95_plus``.
+#: Values are the age-specific incidence of pancreatic cancer per 100,000 (both sexes, world,
+#: GLOBOCAN 2012; bands 0-14: 0.0, 15-39: 0.2, 40-44: 1.3, 45-49: 3.1, 50-54: 6.1, 55-59: 10.4,
+#: 60-64: 16.5, 65-69: 24.0, 70-74: 32.5, 75+: 55.7), as tabulated in "Epidemiology" of
+#: *Pancreatic Cancer* (oncohemakey.com/epidemiology-4). Only the *shape* matters: demand is
+#: scaled to the national annual volume. Using this shape for every intervention (not only
+#: pancreas) is an assumption, until intervention-specific NKR/IKNL age profiles are added.
+CANCER_AGE_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("age_0_4", 0.0), ("age_5_9", 0.0), ("age_10_14", 0.0), ("age_15_19", 0.2),
+    ("age_20_24", 0.2), ("age_25_29", 0.2), ("age_30_34", 0.2), ("age_35_39", 0.2),
+    ("age_40_44", 1.3), ("age_45_49", 3.1), ("age_50_54", 6.1), ("age_55_59", 10.4),
+    ("age_60_64", 16.5), ("age_65_69", 24.0), ("age_70_74", 32.5), ("age_75_79", 55.7),
+    ("age_80_84", 55.7), ("age_85_89", 55.7), ("age_90_94", 55.7), ("age_95_plus", 55.7),
+)
+
+
+@dataclass(frozen=True)
+class DemandSettings:
+    """Constants of :mod:`zorglandschap.demand` (patients per PC4 per intervention)."""
+
+    #: Default age weights (see :data:`CANCER_AGE_WEIGHTS` for source and assumption).
+    age_weights: tuple[tuple[str, float], ...] = CANCER_AGE_WEIGHTS
+    #: Intervention-specific weights, as ``((intervention_id, weights), ...)``; none known yet.
+    age_weights_by_intervention: tuple[tuple[str, tuple[tuple[str, float], ...]], ...] = ()
+
+
+@dataclass(frozen=True)
+class SolverSettings:
+    """Defaults of :mod:`zorglandschap.optimise.solver`."""
+
+    #: "auto" (HiGHS when highspy imports, else CBC), "highs" or "cbc". Assumption.
+    name: str = "auto"
+    #: Wall-time limit per solve, seconds. Assumption (an interactive question answered in a minute).
+    time_limit_seconds: float = 120.0
+    #: Relative MIP gap at which a plan counts as proven optimal (1e-4 = 0.01 %). Assumption;
+    #: equal to HiGHS' own default ``mip_rel_gap``.
+    gap: float = 1e-4
+    #: Threads; None = the solver's default. Assumption.
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
+class ConcentrationSettings:
+    """Constants of the complex-care concentration model (:mod:`zorglandschap.optimise`)."""
+
+    #: Maximum travel time to a site offering a complex intervention, minutes, when the caller
+    #: gives none. Assumption (no national travel norm exists for planned complex surgery).
+    max_minutes: float = 90.0
+    #: Nearest candidate sites per demand point in the first near-far round; the re-solve adds
+    #: more where needed, so the value changes speed, never the optimum. Tuned on the national
+    #: instance (bench/bench_concentration.py).
+    near_sites: int = 8
+    #: Maximum near-far rounds before the full reach set is used. Assumption.
+    max_rounds: int = 6
+    #: Share of a demand point's patients in the far pool below which it counts as zero.
+    far_tolerance: float = 1e-6
+    #: Threshold for the "share beyond" indicator when no maximum travel time is set, minutes.
+    #: Assumption.
+    report_minutes: float = 60.0
+    #: Patient-minutes per year that one team stopping (or starting) weighs against travel.
+    #: 0 = travel only. Assumption; use the trade-off curve to choose.
+    disruption_weight: float = 0.0
+
+
 @dataclass(frozen=True)
 class Settings:
     """All constants, grouped by the module that uses them."""
 
     access: AccessSettings = field(default_factory=AccessSettings)
+    demand: DemandSettings = field(default_factory=DemandSettings)
+    solver: SolverSettings = field(default_factory=SolverSettings)
+    concentration: ConcentrationSettings = field(default_factory=ConcentrationSettings)
 
     def replace(self, **groups: dict[str, Any]) -> Settings:
         """Return a copy with some values overridden, e.g. ``replace(access={...})``.
