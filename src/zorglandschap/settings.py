@@ -91,6 +91,59 @@ class ConcentrationSettings:
 
 
 @dataclass(frozen=True)
+class TravelSettings:
+    """Constants of the default travel-time network (``zorglandschap.travel``).
+
+    Edge minutes = straight-line length x ``detour_factor`` / speed, where the speed grows with
+    the edge length from ``<profile>_speed_short_kmh`` towards ``<profile>_speed_long_kmh``
+    (half-way at ``speed_half_km``) and is multiplied by ``urban_speed_factor`` where the
+    population density is at least ``urban_density_per_km2``. See docs/travel.md.
+    """
+
+    #: Neighbours per node added to the Delaunay edges (robust near coasts). Assumption.
+    knn: int = 8
+    #: Longest proximity edge, km (longer straight edges are not road-like). Assumption.
+    max_edge_km: float = 30.0
+    #: Spacing of the points sampled along an edge for the on-land test, metres. Assumption.
+    land_sample_m: float = 50.0
+    #: Longest stretch of an edge allowed outside the land polygons, metres: absorbs the
+    #: generalised coastline and narrow harbours, never a lake or sea arm. Assumption.
+    max_water_m: float = 100.0
+    #: Nearest on-land nodes joined to each end of a fixed link. Assumption.
+    link_snap_k: int = 3
+    #: Fixed-link ends farther than this from every node are dropped (regional extracts), km.
+    link_snap_max_km: float = 8.0
+    #: Longest stretch outside land allowed on a link end's snap edges (piers), metres.
+    link_snap_water_m: float = 1500.0
+    #: Road distance / straight-line distance. Calibrated on the Utrecht siren matrix.
+    detour_factor: float = 1.3
+    #: Edge length at which speed is half-way between short and long, km. Calibrated.
+    speed_half_km: float = 5.0
+    #: Ambulance (siren) speed on short edges, km/h. Calibrated on the Utrecht siren matrix.
+    ambulance_speed_short_kmh: float = 45.0
+    #: Ambulance (siren) speed on long edges, km/h. Calibrated on the Utrecht siren matrix.
+    ambulance_speed_long_kmh: float = 110.0
+    #: Car speed on short edges, km/h. Calibrated on the ORS/OSRM isochrones.
+    car_speed_short_kmh: float = 35.0
+    #: Car speed on long edges, km/h. Calibrated on the ORS/OSRM isochrones.
+    car_speed_long_kmh: float = 90.0
+    #: Population density from which an edge counts as urban, inhabitants/km2 (mean of its
+    #: two ends). Assumption (CBS calls >= 2,500 addresses/km2 "zeer sterk stedelijk").
+    urban_density_per_km2: float = 2500.0
+    #: Speed multiplier on urban edges. Calibrated on the Utrecht siren matrix.
+    urban_speed_factor: float = 0.8
+    #: Speed multiplier of the ambulance over the posted limit on fixed links. Assumption.
+    ambulance_link_speed_factor: float = 1.0
+    #: Overrides every ferry's waiting minutes when set (else the per-row value in
+    #: regions/fixed_links.csv, each labelled an assumption there).
+    ferry_waiting_minutes: float | None = None
+    #: RIVM 45-minute composite: fixed minutes for dispatch/turn-out plus treatment on scene.
+    #: 3 min dispatch/turn-out (the 15-min response norm leaves 12 min of driving, Regeling
+    #: ambulancezorg) + 12 min on scene: the on-scene part is an assumption.
+    composite_fixed_minutes: float = 15.0
+
+
+@dataclass(frozen=True)
 class Settings:
     """All constants, grouped by the module that uses them."""
 
@@ -98,6 +151,7 @@ class Settings:
     demand: DemandSettings = field(default_factory=DemandSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
     concentration: ConcentrationSettings = field(default_factory=ConcentrationSettings)
+    travel: TravelSettings = field(default_factory=TravelSettings)
 
     def replace(self, **groups: dict[str, Any]) -> Settings:
         """Return a copy with some values overridden, e.g. ``replace(access={...})``.
