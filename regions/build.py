@@ -77,7 +77,7 @@ def slug(text: str) -> str:
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, lineterminator="\n", float_format="%.6f")
-    print(f"wrote {path.relative_to(HERE.parent)} ({len(frame)} rows)")
+    print(f"wrote {path.name} ({len(frame)} rows)")
 
 
 def rd_coordinates(lon: pd.Series, lat: pd.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -438,7 +438,7 @@ def main(argv: list[str] | None = None) -> int:
     geo.to_file(
         out / "municipalities.geojson", driver="GeoJSON", COORDINATE_PRECISION=5, WRITE_BBOX="NO"
     )
-    print("wrote regions/municipalities.geojson (342 polygons)")
+    print("wrote municipalities.geojson (342 polygons)")
     write_csv(
         municipalities[["gemeentecode", "name", "lon", "lat", "x_rd", "y_rd"]],
         out / "municipality_points.csv",
