@@ -24,6 +24,24 @@ class AccessSettings:
     #: Travel-time norm for SEH and acute obstetrics, minutes. Source: RIVM / Kwaliteitskader
     #: Spoedzorgketen (the "45-minutennorm" of the Regeling ambulancezorg).
     norm_minutes: float = 45.0
+    #: Time blocks in which a limited-hours SEH is open. RIVM lists them as "SEH dag/avond"
+    #: (day and evening); that they open on weekend days too is an assumption (opening hours
+    #: differ per site and are not in the data). Never at night.
+    limited_hours_blocks: tuple[str, ...] = ("day", "evening", "weekend")
+    #: Time blocks in which acute obstetrics (AV) is available. RIVM counts a location as AV
+    #: only if it is available 24/7 (RIVM bereikbaarheidsanalyse criteria): all blocks.
+    av_blocks: tuple[str, ...] = ("day", "evening", "night", "weekend")
+    #: Blocks in which an ambulance post of each availability is staffed. "24/7" and "night"
+    #: follow the RIVM labels; a "day_evening" post ("Dag/avond") staffed on weekend days too is
+    #: an assumption; a "turnout" point ("Opkomst") has no standing crew and never counts.
+    post_blocks: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("24/7", ("day", "evening", "night", "weekend")),
+        ("day_evening", ("day", "evening", "weekend")),
+        ("night", ("night",)),
+        ("turnout", ()),
+    )
+    #: Municipalities listed per sensitive SEH as "where they live" (largest first).
+    sensitive_top_municipalities: int = 5
 
 
 #: Relative age weights for complex-care demand, per five-year band ``age_0_4`` … ``age_95_plus``.
