@@ -293,6 +293,7 @@ def solve_problem(
         model_status = highs.getModelStatus()
         time_limited = model_status == highspy.HighsModelStatus.kTimeLimit
         info = highs.getInfo()
+        solver_objective: float | None = float(info.objective_function_value)
         if is_mip and problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
             bound = float(info.mip_dual_bound)
     else:
@@ -312,9 +313,13 @@ def solve_problem(
         time_limited = "time" in result.lower() and "stopped" in result.lower()
         if isinstance(log["bound"], float):
             bound = log["bound"]
+        solver_objective = log["objective"] if isinstance(log["objective"], float) else None
     seconds = time.perf_counter() - start
     has_plan = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     objective = float(pulp.value(problem.objective) or 0.0) if has_plan else None
+    if bound is not None and objective is not None and solver_objective is not None:
+        # the solver's numbers may omit the objective's constant term; PuLP's value includes it
+        bound += objective - solver_objective
     if has_plan and objective is not None:
         if not is_mip:
             bound = objective if problem.sol_status == pulp.LpSolutionOptimal else bound

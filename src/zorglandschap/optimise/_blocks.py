@@ -1,0 +1,158 @@
+"""Sparse data blocks of the concentration model: merged demand points and their sorted reach.
+
+Internal to :mod:`zorglandschap.optimise`. One :class:`Block` holds, for one intervention, the
+demand points that can reach at least one candidate site within the maximum travel time,
+*merged* when their reach (the sites and the minutes to each) is identical, with each merged
+point's reachable sites sorted from near to far.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Block:
+    """Reach data of one intervention.
+
+    Attributes
+    ----------
+    intervention
+        Intervention id.
+    sites
+        Candidate site ids (eligible, not closed), sorted; positions are site indices.
+    groups
+        For each merged point, the original demand ids (sorted).
+    demand
+        Patients per year of each merged point (sum over its members).
+    member_demand
+        Patients per year of every original member, aligned with ``groups``.
+    order_start
+        ``order_start[m]:order_start[m + 1]`` slices ``order_site``/``order_minutes`` for point m.
+    order_site, order_minutes
+        Reachable site indices and minutes per merged point, sorted by (minutes, site id).
+    unreachable
+        Demand ids with patients but no candidate site within the maximum time.
+    """
+
+    intervention: str
+    sites: tuple[str, ...]
+    groups: tuple[tuple[str, ...], ...]
+    demand: np.ndarray
+    member_demand: tuple[tuple[float, ...], ...]
+    order_start: np.ndarray
+    order_site: np.ndarray
+    order_minutes: np.ndarray
+    unreachable: tuple[str, ...]
+
+    @property
+    def n_points(self) -> int:
+        """Number of merged demand points."""
+        return len(self.groups)
+
+    def reach(self, m: int) -> tuple[np.ndarray, np.ndarray]:
+        """Site indices and minutes reachable from merged point ``m``, near to far."""
+        a, b = self.order_start[m], self.order_start[m + 1]
+        return self.order_site[a:b], self.order_minutes[a:b]
+
+    def near_count(self, m: int, k: int) -> int:
+        """How many of ``m``'s nearest sites form its near set of size ``k``, ties included.
+
+        Sites tied in minutes with the k-th are added, so no omitted (far) site is strictly
+        closer than, or as close as, a near one.
+        """
+        _, minutes = self.reach(m)
+        n = len(minutes)
+        if k >= n:
+            return n
+        k = max(k, 1)
+        last = minutes[k - 1]
+        while k < n and minutes[k] <= last:
+            k += 1
+        return k
+
+    def reachable_demand(self) -> np.ndarray:
+        """Patients per year that can reach each site within the maximum time."""
+        out = np.zeros(len(self.sites))
+        for m in range(self.n_points):
+            sites, _ = self.reach(m)
+            out[sites] += self.demand[m]
+        return out
+
+
+def build_block(
+    intervention: str,
+    demand: pd.Series,
+    pairs: pd.DataFrame,
+    candidates: list[str],
+    max_minutes: float,
+    *,
+    merge: bool = True,
+) -> Block:
+    """Build the reach block of one intervention.
+
+    Parameters
+    ----------
+    intervention
+        Intervention id.
+    demand
+        Patients per year per demand id (index demand id).
+    pairs
+        Columns ``demand_id``, ``site_id``, ``minutes`` (any time cut-off; filtered here).
+    candidates
+        Candidate site ids for this intervention.
+    max_minutes
+        Pairs with more minutes are dropped (``inf`` keeps all).
+    merge
+        Merge demand points with identical reach (exact; on by default).
+    """
+    sites = tuple(sorted(candidates))
+    site_pos = {s: i for i, s in enumerate(sites)}
+    d = demand[demand > 0]
+    p = pairs[pairs["site_id"].isin(site_pos) & pairs["demand_id"].isin(d.index)]
+    p = p[p["minutes"] <= max_minutes]
+    site_idx = p["site_id"].map(site_pos).to_numpy(dtype=np.int64)
+    minutes = p["minutes"].to_numpy(dtype=float)
+    dem_ids = p["demand_id"].to_numpy(dtype=object)
+    # sort by demand id, then minutes, then site id -> each point's reach near to far
+    order = np.lexsort((site_idx, minutes, dem_ids.astype(str)))
+    site_idx, minutes, dem_ids = site_idx[order], minutes[order], dem_ids[order]
+    if len(dem_ids):
+        change = np.flatnonzero(dem_ids[1:] != dem_ids[:-1]) + 1
+        starts = np.concatenate(([0], change, [len(dem_ids)]))
+    else:
+        starts = np.array([0])
+    reached: dict[str, tuple[int, int]] = {}
+    for a, b in zip(starts[:-1], starts[1:], strict=True):
+        reached[str(dem_ids[a])] = (int(a), int(b))
+    unreachable = tuple(sorted(str(i) for i in d.index if str(i) not in reached))
+
+    keys: dict[bytes, list[str]] = {}
+    for dem in sorted(reached):
+        a, b = reached[dem]
+        key = site_idx[a:b].tobytes() + minutes[a:b].tobytes() if merge else dem.encode()
+        keys.setdefault(key, []).append(dem)
+    groups = sorted((tuple(members) for members in keys.values()), key=lambda g: g[0])
+    dvals = {str(k): float(v) for k, v in d.items()}
+    out_start = [0]
+    out_site: list[np.ndarray] = []
+    out_min: list[np.ndarray] = []
+    for members in groups:
+        a, b = reached[members[0]]
+        out_site.append(site_idx[a:b])
+        out_min.append(minutes[a:b])
+        out_start.append(out_start[-1] + (b - a))
+    return Block(
+        intervention=intervention,
+        sites=sites,
+        groups=tuple(groups),
+        demand=np.array([sum(dvals[i] for i in g) for g in groups], dtype=float),
+        member_demand=tuple(tuple(dvals[i] for i in g) for g in groups),
+        order_start=np.array(out_start, dtype=np.int64),
+        order_site=np.concatenate(out_site) if out_site else np.zeros(0, dtype=np.int64),
+        order_minutes=np.concatenate(out_min) if out_min else np.zeros(0),
+        unreachable=unreachable,
+    )
