@@ -293,7 +293,9 @@ def build_iza_membership(src: Path, municipalities: gpd.GeoDataFrame) -> pd.Data
 
 def build_pc4(src: Path) -> pd.DataFrame:
     """PC4 demand points: a point inside the area, municipality, population per age band."""
-    points = pd.read_csv(src / "certegis_cbs_2021/pc4_2020_representative_points.csv", dtype={"pc4": str})
+    points = pd.read_csv(
+        src / "certegis_cbs_2021/pc4_2020_representative_points.csv", dtype={"pc4": str}
+    )
     ages = pd.read_csv(
         src / "certegis_cbs_2021/pc4_inwoners_per_leeftijd_2021.csv", dtype={"postcode": str}
     )
@@ -314,7 +316,9 @@ def build_pc4(src: Path) -> pd.DataFrame:
     missing = set(bands.index) - set(pc4["pc4"])
     lost = int(bands.loc[sorted(missing)].to_numpy().sum()) if missing else 0
     if lost:
-        raise SystemExit(f"{lost} inhabitants live in PC4s without a demand point: {sorted(missing)}")
+        raise SystemExit(
+            f"{lost} inhabitants live in PC4s without a demand point: {sorted(missing)}"
+        )
     columns = ["pc4", "gemeentecode", "lon", "lat", "x_rd", "y_rd", "area_km2", "population"]
     return pc4[columns + list(bands.columns)].sort_values("pc4").reset_index(drop=True)
 
@@ -324,14 +328,18 @@ def fill_pc4_municipality(pc4: pd.DataFrame, municipalities: gpd.GeoDataFrame) -
     pc4 = pc4.copy()
     missing = pc4["gemeentecode"].isna()
     if missing.any():
-        located = locate_municipality(pc4.loc[missing, "lon"], pc4.loc[missing, "lat"], municipalities)
+        located = locate_municipality(
+            pc4.loc[missing, "lon"], pc4.loc[missing, "lat"], municipalities
+        )
         pc4.loc[missing, "gemeentecode"] = located
     still = pc4["gemeentecode"].isna()
     if still.any():
         points = gpd.GeoDataFrame(
             geometry=gpd.points_from_xy(pc4.loc[still, "x_rd"], pc4.loc[still, "y_rd"]), crs=28992
         )
-        nearest = gpd.sjoin_nearest(points, municipalities[["gemeentecode", "geometry"]].to_crs(28992))
+        nearest = gpd.sjoin_nearest(
+            points, municipalities[["gemeentecode", "geometry"]].to_crs(28992)
+        )
         pc4.loc[still, "gemeentecode"] = nearest["gemeentecode"].to_numpy()
     return pc4
 
@@ -377,7 +385,9 @@ def build_posts(src: Path, municipalities: gpd.GeoDataFrame) -> pd.DataFrame:
         {
             "post_id": raw["Standplaats"].map(slug),
             "name": raw["Standplaats"],
-            "address": raw["Straatnaam"].fillna("") + " " + raw["Huisnummer"].fillna("").astype(str),
+            "address": raw["Straatnaam"].fillna("")
+            + " "
+            + raw["Huisnummer"].fillna("").astype(str),
             "postcode": raw["Postcode"],
             "availability": raw["Beschikbaarheid"].map(POST_AVAILABILITY),
             "availability_rivm": raw["Beschikbaarheid"],
@@ -422,7 +432,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     src, out = args.source, args.out
     if not (src / "SOURCES.md").exists():
-        print(f"error: {src} is not the shared/data folder (no SOURCES.md); pass --source", file=sys.stderr)
+        print(
+            f"error: {src} is not the shared/data folder (no SOURCES.md); pass --source",
+            file=sys.stderr,
+        )
         return 2
 
     municipalities = build_municipalities(src)

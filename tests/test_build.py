@@ -14,7 +14,14 @@ REPO = Path(__file__).resolve().parents[1]
 @pytest.mark.slow
 def test_rebuild_is_byte_identical(shared_data: Path, tmp_path: Path) -> None:
     completed = subprocess.run(
-        [sys.executable, str(REPO / "regions" / "build.py"), "--source", str(shared_data), "--out", str(tmp_path)],
+        [
+            sys.executable,
+            str(REPO / "regions" / "build.py"),
+            "--source",
+            str(shared_data),
+            "--out",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
         check=False,

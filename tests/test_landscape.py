@@ -46,7 +46,9 @@ def test_total_population_matches_cbs_2021(netherlands: Landscape) -> None:
 def polygons(landscape: Landscape) -> gpd.GeoDataFrame:
     """Municipality polygons with their code in column ``gemeentecode_right``."""
     m = landscape.municipalities
-    return gpd.GeoDataFrame({"gemeentecode_right": m.index}, geometry=m.geometry.to_numpy(), crs=m.crs)
+    return gpd.GeoDataFrame(
+        {"gemeentecode_right": m.index}, geometry=m.geometry.to_numpy(), crs=m.crs
+    )
 
 
 def test_about_4070_demand_points_inside_their_municipality(netherlands: Landscape) -> None:

@@ -35,19 +35,27 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_unknown_key(netherlands: Landscape, tmp_path: Path) -> None:
-    path = write(tmp_path, 'name = "x"\nbaseline = 2025\n[[site]]\nid = "umc-maastricht"\nseh_state = "none"\n')
+    path = write(
+        tmp_path,
+        'name = "x"\nbaseline = 2025\n[[site]]\nid = "umc-maastricht"\nseh_state = "none"\n',
+    )
     with pytest.raises(ScenarioError, match=r"scenario\.toml: site\[0\]\.seh_state: unknown key"):
         load_scenario(path, netherlands)
 
 
 def test_unknown_site_suggests_the_close_ones(netherlands: Landscape, tmp_path: Path) -> None:
     path = write(tmp_path, 'name = "x"\n[[site]]\nid = "umc-maastrict"\nseh = "none"\n')
-    with pytest.raises(ScenarioError, match=r"site\[0\]\.id: Unknown site id 'umc-maastrict'\. Did you mean: umc-maastricht"):
+    with pytest.raises(
+        ScenarioError,
+        match=r"site\[0\]\.id: Unknown site id 'umc-maastrict'\. Did you mean: umc-maastricht",
+    ):
         load_scenario(path, netherlands)
 
 
 def test_invalid_value_and_baseline(netherlands: Landscape, tmp_path: Path) -> None:
-    path = write(tmp_path, 'name = "x"\nbaseline = 2023\n[[site]]\nid = "umc-maastricht"\nseh = "nights"\n')
+    path = write(
+        tmp_path, 'name = "x"\nbaseline = 2023\n[[site]]\nid = "umc-maastricht"\nseh = "nights"\n'
+    )
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(path, netherlands)
     message = str(excinfo.value)

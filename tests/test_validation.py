@@ -53,14 +53,19 @@ def test_municipality_in_two_regions(regions_copy: RegionsCopy) -> None:
         return pd.concat([frame, extra])
 
     edit_csv(folder / "municipality_roaz.csv", duplicate_amsterdam)
-    with pytest.raises(DataError, match=r"municipality_roaz\.csv: gemeentecode GM0363 is in two regions or more \(lines \d+, 344\)"):
+    with pytest.raises(
+        DataError,
+        match=r"municipality_roaz\.csv: gemeentecode GM0363 is in two regions or more \(lines \d+, 344\)",
+    ):
         load_landscape(folder)
 
 
 def test_municipality_in_no_region(regions_copy: RegionsCopy) -> None:
     folder = regions_copy()
     edit_csv(folder / "municipality_iza.csv", lambda f: f[f["gemeentecode"] != "GM0014"])
-    with pytest.raises(DataError, match=r"municipality_iza\.csv: municipality GM0014 \(Groningen\) is in no region"):
+    with pytest.raises(
+        DataError, match=r"municipality_iza\.csv: municipality GM0014 \(Groningen\) is in no region"
+    ):
         load_landscape(folder)
 
 
@@ -72,7 +77,10 @@ def test_site_outside_the_netherlands(regions_copy: RegionsCopy) -> None:
         return frame
 
     edit_csv(folder / "sites.csv", move_to_germany)
-    with pytest.raises(DataError, match=r"sites\.csv \(umc-maastricht\): the point \(7\.50000, 51\.00000\) lies outside every Dutch municipality"):
+    with pytest.raises(
+        DataError,
+        match=r"sites\.csv \(umc-maastricht\): the point \(7\.50000, 51\.00000\) lies outside every Dutch municipality",
+    ):
         load_landscape(folder)
 
 
@@ -97,7 +105,9 @@ def test_negative_population(regions_copy: RegionsCopy) -> None:
         return frame
 
     edit_csv(folder / "pc4.csv", negative)
-    with pytest.raises(DataError, match=r"pc4\.csv line 2 \(pc4 1011\): population is -40; it must be 0 or more"):
+    with pytest.raises(
+        DataError, match=r"pc4\.csv line 2 \(pc4 1011\): population is -40; it must be 0 or more"
+    ):
         load_landscape(folder)
 
 
@@ -124,5 +134,8 @@ def test_unknown_seh_state(regions_copy: RegionsCopy) -> None:
         return frame
 
     edit_csv(folder / "sites.csv", bad_state)
-    with pytest.raises(DataError, match=r"site umc-maastricht\): seh_2025 is 'nights only'; valid values: 24/7, limited, none"):
+    with pytest.raises(
+        DataError,
+        match=r"site umc-maastricht\): seh_2025 is 'nights only'; valid values: 24/7, limited, none",
+    ):
         load_landscape(folder)

@@ -22,7 +22,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-travel_app = typer.Typer(help="Travel-time network, matrices and calibration.", no_args_is_help=True)
+travel_app = typer.Typer(
+    help="Travel-time network, matrices and calibration.", no_args_is_help=True
+)
 app.add_typer(travel_app, name="travel")
 
 console = Console()
@@ -78,6 +80,122 @@ def data(regions: RegionsOption = None, as_json: JsonOption = False) -> None:
     ]:
         services.add_row(label, *(str(v) for v in summary[key].values()))
     console.print(services)
+
+
+SitesOption = Annotated[
+    str, typer.Option("--sites", help="Site state: 2019, 2025 or a scenario .toml file.")
+]
+ServiceOption = Annotated[str, typer.Option("--service", help="seh or av (acute obstetrics).")]
+BlockOption = Annotated[
+    str, typer.Option("--block", help="Time block: day, evening, night or weekend.")
+]
+MinutesOption = Annotated[
+    float | None, typer.Option("--minutes", help="Travel-time norm in minutes (default 45).")
+]
+ByOption = Annotated[
+    str, typer.Option("--by", help="Regions: roaz, iza, iza42, province or municipality.")
+]
+
+
+def _reach(
+    regions: Path | None, sites: str, service: str, block: str, minutes: float | None
+) -> Any:
+    from zorglandschap.access import reach
+    from zorglandschap.scenario import load_scenario, site_state
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    landscape = load_landscape(regions)
+    settings = DEFAULT_SETTINGS
+    if sites.endswith(".toml"):
+        scenario = load_scenario(sites, landscape)
+        state, settings = scenario.state, scenario.settings
+    else:
+        state = site_state(landscape, sites)
+    return reach(landscape, state, service=service, block=block, minutes=minutes, settings=settings)  # type: ignore[arg-type]
+
+
+@app.command("reach")
+def reach_command(
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    by: ByOption = "roaz",
+    regions: RegionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who reaches an open SEH (or acute obstetrics) within the norm, RIVM composite time."""
+    from zorglandschap.access import BY_CHOICES, check_choice
+
+    check_choice(by, BY_CHOICES, "--by layer")
+    result = _reach(regions, sites, service, block, minutes)
+    if as_json:
+        print_json(result.to_json(by))  # type: ignore[arg-type]
+        return
+    s = result.summary()
+    console.print(
+        f"[bold]{service.upper()} reach, {block}, sites {s['sites']}[/]: "
+        f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
+        f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
+        f"[bold]{s['beyond']:,} beyond[/]; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
+    )
+    table = Table(title=f"By {by}")
+    frame = result.by_region(by)  # type: ignore[arg-type]
+    table.add_column(by)
+    if "name" in frame:
+        table.add_column("name")
+    for column in ("population", "beyond", "share within", "mean min", "P90 min"):
+        table.add_column(column, justify="right")
+    for code, row in frame.iterrows():
+        cells = [str(code)] + ([str(row["name"])] if "name" in frame else [])
+        cells += [
+            f"{row['population']:,}",
+            f"{row['beyond']:,}",
+            f"{100 * row['share_within']:.2f} %",
+            str(row["mean_minutes"]),
+            str(row["p90_minutes"]),
+        ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+@app.command("sensitive")
+def sensitive_command(
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    regions: RegionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sensitive SEHs: the extra population beyond the norm if each open site alone closes."""
+    from zorglandschap.access import sensitive_sites
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    result = _reach(regions, sites, service, block, minutes)
+    frame = sensitive_sites(result, top=DEFAULT_SETTINGS.access.sensitive_top_municipalities)
+    if as_json:
+        print_json(
+            [
+                {
+                    "site_id": site_id,
+                    "name": row["name"],
+                    "lon": row["lon"],
+                    "lat": row["lat"],
+                    "extra_beyond": int(row["extra_beyond"]),
+                    "municipalities": row["municipalities"],
+                }
+                for site_id, row in frame.iterrows()
+            ]
+        )
+        return
+    table = Table(title=f"Sensitive sites ({service.upper()}, {block}, sites {result.state_name})")
+    for column in ("site", "name", "extra beyond", "where they live"):
+        table.add_column(column, justify="right" if column == "extra beyond" else "left")
+    for site_id, row in frame.iterrows():
+        where = ", ".join(f"{n} {v:,}" for n, v in row["municipalities"].items())
+        table.add_row(str(site_id), str(row["name"]), f"{row['extra_beyond']:,}", where)
+    console.print(table)
 
 
 def main() -> None:

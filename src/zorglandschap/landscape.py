@@ -40,9 +40,9 @@ SEH_STATES: tuple[str, ...] = ("24/7", "limited", "none")
 POST_AVAILABILITY: tuple[str, ...] = ("24/7", "day_evening", "night", "turnout")
 
 #: Age bands of the PC4 demand points, CBS five-year classes.
-AGE_BANDS: tuple[str, ...] = tuple(
-    f"age_{lo}_{lo + 4}" for lo in range(0, 95, 5)
-) + ("age_95_plus",)
+AGE_BANDS: tuple[str, ...] = tuple(f"age_{lo}_{lo + 4}" for lo in range(0, 95, 5)) + (
+    "age_95_plus",
+)
 
 #: Region layers: name → municipality column that holds the region's name or code.
 REGION_LAYERS: dict[str, str] = {
@@ -103,16 +103,39 @@ _FILES: dict[str, _FileSpec] = {
         _FileSpec(
             "sites.csv",
             (
-                "site_id", "name", "organisation", "city", "lon", "lat", "x_rd", "y_rd",
-                "gemeentecode", "roaz", "nicu_2019", "seh_2019", "av_2019", "nicu_2025",
-                "seh_2025", "av_2025",
+                "site_id",
+                "name",
+                "organisation",
+                "city",
+                "lon",
+                "lat",
+                "x_rd",
+                "y_rd",
+                "gemeentecode",
+                "roaz",
+                "nicu_2019",
+                "seh_2019",
+                "av_2019",
+                "nicu_2025",
+                "seh_2025",
+                "av_2025",
             ),  # fmt: skip
             "site_id",
             numeric=("lon", "lat", "x_rd", "y_rd"),
         ),
         _FileSpec(
             "clinics.csv",
-            ("clinic_id", "name", "organisation", "city", "lon", "lat", "x_rd", "y_rd", "gemeentecode"),
+            (
+                "clinic_id",
+                "name",
+                "organisation",
+                "city",
+                "lon",
+                "lat",
+                "x_rd",
+                "y_rd",
+                "gemeentecode",
+            ),
             "clinic_id",
             numeric=("lon", "lat", "x_rd", "y_rd"),
         ),
@@ -125,8 +148,14 @@ _FILES: dict[str, _FileSpec] = {
         _FileSpec(
             "norms.csv",
             (
-                "intervention_id", "intervention", "norm_min_per_year", "unit", "norm_source",
-                "national_annual_volume", "national_volume_source", "confidence",
+                "intervention_id",
+                "intervention",
+                "norm_min_per_year",
+                "unit",
+                "norm_source",
+                "national_annual_volume",
+                "national_volume_source",
+                "confidence",
             ),  # fmt: skip
             "intervention_id",
             numeric=("norm_min_per_year", "national_annual_volume"),
@@ -134,7 +163,14 @@ _FILES: dict[str, _FileSpec] = {
         ),
         _FileSpec(
             "complex_care_providers.csv",
-            ("intervention", "hospital_organisation", "site_ids", "annual_volume", "source", "confidence"),
+            (
+                "intervention",
+                "hospital_organisation",
+                "site_ids",
+                "annual_volume",
+                "source",
+                "confidence",
+            ),
             "intervention",
         ),
     ]
@@ -192,9 +228,7 @@ class Landscape:
     roaz_regions: pd.DataFrame
     source: Path
     population_year: int = 2021
-    _layers: dict[str, gpd.GeoDataFrame] = field(
-        default_factory=dict, repr=False, compare=False
-    )
+    _layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     # -- views ---------------------------------------------------------------------------
 
@@ -418,7 +452,12 @@ def load_landscape(path: str | Path | None = None) -> Landscape:
     _check_inside(folder, "sites.csv", sites, municipalities, problems)
     _check_inside(folder, "ambulance_posts.csv", posts, municipalities, problems)
     _check_inside(folder, "clinics.csv", clinics, municipalities, problems)
-    for name, frame in (("pc4.csv", pc4), ("sites.csv", sites), ("clinics.csv", clinics), ("ambulance_posts.csv", posts)):
+    for name, frame in (
+        ("pc4.csv", pc4),
+        ("sites.csv", sites),
+        ("clinics.csv", clinics),
+        ("ambulance_posts.csv", posts),
+    ):
         unknown = sorted(set(frame["gemeentecode"]) - set(municipalities.index))
         if unknown:
             problems.append(
@@ -452,7 +491,9 @@ def _read_csv(folder: Path, spec: _FileSpec, problems: list[str]) -> pd.DataFram
     try:
         frame = pd.read_csv(path, dtype=dtypes, keep_default_na=True)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        problems.append(f"{path} is not a readable CSV file ({exc}); restore it from git or rebuild it.")
+        problems.append(
+            f"{path} is not a readable CSV file ({exc}); restore it from git or rebuild it."
+        )
         return pd.DataFrame()
     missing = [c for c in spec.columns if c not in frame.columns]
     if missing:
@@ -482,7 +523,11 @@ def _read_csv(folder: Path, spec: _FileSpec, problems: list[str]) -> pd.DataFram
         if duplicated.any():
             ids = sorted(set(frame.loc[duplicated, spec.id_column]))
             lines = [str(i + 2) for i in frame.index[duplicated]][:10]
-            what = "is in two regions or more" if spec.name.startswith("municipality_") else "is not unique"
+            what = (
+                "is in two regions or more"
+                if spec.name.startswith("municipality_")
+                else "is not unique"
+            )
             problems.append(
                 f"{path}: {spec.id_column} {', '.join(ids[:5])} {what} (lines {', '.join(lines)}); "
                 "each must appear exactly once."
@@ -492,17 +537,25 @@ def _read_csv(folder: Path, spec: _FileSpec, problems: list[str]) -> pd.DataFram
 
 def _read_polygons(path: Path, problems: list[str]) -> gpd.GeoDataFrame:
     if not path.exists():
-        problems.append(f"{path} is missing. Rebuild the embedded data with `python regions/build.py`.")
+        problems.append(
+            f"{path} is missing. Rebuild the embedded data with `python regions/build.py`."
+        )
         return gpd.GeoDataFrame()
     try:
         frame = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several error types for a broken file
-        problems.append(f"{path} is not a readable GeoJSON file ({exc}); restore it from git or rebuild it.")
+        problems.append(
+            f"{path} is not a readable GeoJSON file ({exc}); restore it from git or rebuild it."
+        )
         return gpd.GeoDataFrame()
     missing = [c for c in _MUNICIPALITY_ATTRIBUTES if c not in frame.columns]
     if missing:
         problems.append(f"{path} lacks column(s) {', '.join(missing)}.")
-    negative = [c for c in ("population", "pop_0_14", "pop_15_64", "pop_65plus") if c in frame and (frame[c] < 0).any()]
+    negative = [
+        c
+        for c in ("population", "pop_0_14", "pop_15_64", "pop_65plus")
+        if c in frame and (frame[c] < 0).any()
+    ]
     for column in negative:
         for i in frame.index[frame[column] < 0][:5]:
             problems.append(
@@ -586,7 +639,9 @@ def _check_posts(folder: Path, posts: gpd.GeoDataFrame, problems: list[str]) -> 
 
 def _parse_bool(values: pd.Series) -> pd.Series:
     mapping: dict[Any, Any] = {"true": True, "false": False, "1": True, "0": False}
-    return values.map(lambda v: v if isinstance(v, bool | np.bool_) else mapping.get(str(v).lower()))
+    return values.map(
+        lambda v: v if isinstance(v, bool | np.bool_) else mapping.get(str(v).lower())
+    )
 
 
 def _check_inside(
@@ -616,4 +671,3 @@ def _check_inside(
             f"{folder / name} ({points.index[position]}): the point ({row['lon']:.5f}, "
             f"{row['lat']:.5f}) lies outside every Dutch municipality; {hint}."
         )
-

@@ -85,7 +85,9 @@ class SiteState:
     name: str
     services: pd.DataFrame
 
-    def with_changes(self, changes: dict[str, dict[str, Any]], *, name: str | None = None) -> SiteState:
+    def with_changes(
+        self, changes: dict[str, dict[str, Any]], *, name: str | None = None
+    ) -> SiteState:
         """A new state with ``{site_id: {"seh": ..., "av": ...}}`` applied."""
         services = self.services.copy()
         for site_id, values in changes.items():
@@ -153,7 +155,9 @@ def load_scenario(
     changes: dict[str, dict[str, Any]] = {}
     for i, change in enumerate(spec.site):
         if change.id not in state.services.index:
-            problems.append(f"{path}: site[{i}].id: {unknown_site_message(change.id, state.services.index)}")
+            problems.append(
+                f"{path}: site[{i}].id: {unknown_site_message(change.id, state.services.index)}"
+            )
             continue
         values = change.model_dump(exclude_none=True, exclude={"id", "note"})
         changes.setdefault(change.id, {}).update(values)
