@@ -106,6 +106,9 @@ class ConcentrationSettings:
     #: Patient-minutes per year that one team stopping (or starting) weighs against travel.
     #: 0 = travel only. Assumption; use the trade-off curve to choose.
     disruption_weight: float = 0.0
+    #: Provider records from this year on (or open ended / undated) count as "offers today" in
+    #: the baseline (zorglandschap.baseline). Assumption: a ten-year window before 2025.
+    baseline_since_year: int = 2015
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,15 @@ class TravelSettings:
     #: Longest stretch of an edge allowed outside the land polygons, metres: absorbs the
     #: generalised coastline and narrow harbours, never a lake or sea arm. Assumption.
     max_water_m: float = 100.0
+    #: Holes in the land mask smaller than this are filled, km2: the Belgian enclaves of
+    #: Baarle-Hertog (foreign land, not water) and small lakes. Assumption.
+    fill_holes_km2: float = 3.0
     #: Nearest on-land nodes joined to each end of a fixed link. Assumption.
     link_snap_k: int = 3
     #: Fixed-link ends farther than this from every node are dropped (regional extracts), km.
     link_snap_max_km: float = 8.0
-    #: Longest stretch outside land allowed on a link end's snap edges (piers), metres.
+    #: A fixed-link end up to this far off the generalised coast (a pier, a dike head) is
+    #: moved onto the nearest land before it is joined to its nodes, metres. Assumption.
     link_snap_water_m: float = 1500.0
     #: Road distance / straight-line distance. Calibrated on the Utrecht siren matrix.
     detour_factor: float = 1.3

@@ -1,0 +1,1 @@
+"""Travel times: the default network, matrices, pluggable sources and the RIVM composite."""
