@@ -1,0 +1,209 @@
+"""Today's providers of each complex intervention, with known or transparently estimated volumes.
+
+The provider records (``regions/complex_care_providers.csv``, from
+``shared/data/curated/complex_care_providers.csv``) carry free-text intervention labels, years and
+record types. This module turns them into a baseline per intervention id:
+
+* records of type ``provider_volume``, ``provider_listed`` and ``provider_below_norm`` whose
+  year is ``since`` or later (default ``settings.concentration.baseline_since_year``), or open
+  ended ("2016-") or undated, count as *offers today*; a later ``decision_stop`` for the same
+  site removes it;
+* a record naming several locations of one organisation (e.g. Amsterdam UMC: AMC and VUmc)
+  counts at each of them — stated in the ``note`` column;
+* records without a site id (ambiguous location, e.g. Amphia's two Breda sites) are reported in
+  :func:`unmapped_providers`, never guessed;
+* known volumes are the most recent ``annual_volume`` for that site and intervention family, with
+  year and source; :func:`estimate_catchment_volumes` estimates the others as the modelled demand
+  whose nearest baseline provider is that site, labelled ``estimate``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pandas as pd
+
+from zorglandschap.errors import ScenarioError
+from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+
+#: Provider-file labels that count as performing each intervention id (an editorial mapping,
+#: documented in docs/concentration.md). Pancreatoduodenectomy is the main pancreatic resection,
+#: so the pancreatic-resection centre list counts for it.
+PROVIDER_LABELS: dict[str, tuple[str, ...]] = {
+    "pancreatoduodenectomy-whipple-pppd": (
+        "Pancreatoduodenectomy (Whipple/PPPD)",
+        "Pancreatic resection (all types)",
+    ),
+    "pancreatic-resection-all-types-iza-tranche-1": (
+        "Pancreatoduodenectomy (Whipple/PPPD)",
+        "Pancreatic resection (all types)",
+    ),
+    "oesophagectomy-for-cancer": ("Oesophagectomy",),
+    "gastrectomy-for-cancer": ("Gastrectomy",),
+    "oesophageal-gastric-cancer-resections-combined-iza-tranche-1": (
+        "Oesophagectomy",
+        "Gastrectomy",
+    ),
+    "liver-resection": ("Liver resection",),
+    "radical-cystectomy-bladder-cancer": ("Radical cystectomy",),
+    "partial-nephrectomy-kidney-cancer": ("Partial nephrectomy",),
+    "rectal-cancer-resection": ("Rectal cancer surgery",),
+    "vulvar-cancer-surgery": ("Vulvar cancer surgery",),
+    "radical-prostatectomy": ("Radical prostatectomy",),
+}
+
+_OFFER_TYPES = ("provider_volume", "provider_listed", "provider_below_norm")
+_YEAR = re.compile(r"(19|20)\d{2}")
+
+
+def record_year(text: object) -> tuple[int | None, bool]:
+    """The latest year in a free-text year field and whether it is open ended.
+
+    Examples
+    --------
+    >>> record_year("2018-2020"), record_year("2016-"), record_year("undated")
+    ((2020, False), (2016, True), (None, False))
+    """
+    s = "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text)
+    years = [int(m.group(0)) for m in _YEAR.finditer(s)]
+    if not years:
+        return None, False
+    return max(years), s.strip().endswith("-")
+
+
+def _records(providers: pd.DataFrame, intervention: str) -> pd.DataFrame:
+    if intervention not in PROVIDER_LABELS:
+        return providers.iloc[0:0]
+    labels = PROVIDER_LABELS[intervention]
+    return providers[providers["intervention"].isin(labels)]
+
+
+def baseline_providers(
+    landscape: object,
+    intervention: str,
+    *,
+    since: int | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> pd.DataFrame:
+    """Sites that offer ``intervention`` today, with the most recent known volume.
+
+    Parameters
+    ----------
+    landscape
+        A :class:`~zorglandschap.landscape.Landscape` (``providers`` and ``sites``).
+    intervention
+        Intervention id.
+    since
+        Earliest record year that counts as *today* (default
+        ``settings.concentration.baseline_since_year``).
+    settings
+        Settings.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``site_id, record_year, volume, volume_year, volume_source, confidence, note``
+        (``volume`` NaN when unknown), sorted by site id.
+    """
+    start = settings.concentration.baseline_since_year if since is None else since
+    providers: pd.DataFrame = landscape.providers  # type: ignore[attr-defined]
+    site_index = set(map(str, landscape.sites.index))  # type: ignore[attr-defined]
+    recs = _records(providers, intervention)
+    offers: dict[str, dict[str, object]] = {}
+    stops: dict[str, int] = {}
+    volumes: dict[str, tuple[int, float, str]] = {}
+    for r in recs.itertuples(index=False):
+        ids = [s for s in str(r.site_ids).split(";") if s and s != "nan"]
+        year, open_ended = record_year(r.year)
+        for sid in ids:
+            if sid not in site_index:
+                continue
+            if r.record_type == "decision_stop" and year is not None:
+                stops[sid] = max(stops.get(sid, 0), year)
+            if r.record_type in _OFFER_TYPES and not pd.isna(r.annual_volume):
+                prev = volumes.get(sid)
+                y = year or 0
+                if prev is None or y > prev[0]:
+                    volumes[sid] = (y, float(r.annual_volume), f"{r.year}: {r.source}")
+            if r.record_type not in _OFFER_TYPES:
+                continue
+            current = year is None or open_ended or year >= start
+            if not current:
+                continue
+            note = "organisation-level record counted at each listed location" if len(ids) > 1 else ""
+            if year is None:
+                note = (note + "; " if note else "") + "undated record"
+            prev_offer = offers.get(sid)
+            if prev_offer is None or (year or 0) > int(prev_offer["record_year"] or 0):  # type: ignore[call-overload]
+                offers[sid] = {
+                    "site_id": sid,
+                    "record_year": year,
+                    "confidence": str(r.confidence),
+                    "note": note,
+                }
+    rows = []
+    for sid in sorted(offers):
+        rec = offers[sid]
+        y = rec["record_year"]
+        if sid in stops and (y is None or stops[sid] >= int(y)):  # type: ignore[call-overload]
+            continue
+        vy, vol, src = volumes.get(sid, (None, float("nan"), ""))
+        rows.append({**rec, "volume": vol, "volume_year": vy, "volume_source": src})
+    cols = ["site_id", "record_year", "volume", "volume_year", "volume_source", "confidence", "note"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def unmapped_providers(landscape: object, intervention: str) -> list[str]:
+    """Provider records for ``intervention`` without a site id (ambiguous location), as text."""
+    providers: pd.DataFrame = landscape.providers  # type: ignore[attr-defined]
+    recs = _records(providers, intervention)
+    recs = recs[recs["record_type"].isin(_OFFER_TYPES)]
+    out = []
+    for r in recs.itertuples(index=False):
+        if pd.isna(r.site_ids) or not str(r.site_ids).strip():
+            out.append(f"{r.hospital_organisation} ({r.location}, {r.year})")
+    return sorted(set(out))
+
+
+def estimate_catchment_volumes(
+    demand: pd.Series, pairs: pd.DataFrame, providers: Iterable[str]
+) -> pd.Series:
+    """Estimated volume per provider: the demand whose nearest provider it is.
+
+    Parameters
+    ----------
+    demand
+        Patients a year per demand id.
+    pairs
+        Columns ``demand_id, site_id, minutes``.
+    providers
+        Site ids of today's providers.
+
+    Returns
+    -------
+    pandas.Series
+        Patients a year per provider site id (0 for a provider nearest to nobody).
+
+    Raises
+    ------
+    ScenarioError
+        If there are no providers.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"demand_id": ["a", "a", "b", "b"], "site_id": ["S", "T", "S", "T"],
+    ...                       "minutes": [5.0, 9.0, 8.0, 4.0]})
+    >>> estimate_catchment_volumes(pd.Series({"a": 3.0, "b": 2.0}), pairs, ["S", "T"]).to_dict()
+    {'S': 3.0, 'T': 2.0}
+    """
+    prov = sorted(set(providers))
+    if not prov:
+        raise ScenarioError("No baseline providers to estimate catchment volumes for.")
+    p = pairs[pairs["site_id"].isin(prov)].sort_values(["demand_id", "minutes", "site_id"])
+    nearest = p.drop_duplicates("demand_id")[["demand_id", "site_id"]]
+    d = demand.rename("d").rename_axis("demand_id").reset_index()
+    d["demand_id"] = d["demand_id"].astype(str)
+    joined = nearest.astype({"demand_id": str}).merge(d, on="demand_id", how="inner")
+    vol = joined.groupby("site_id")["d"].sum()
+    return vol.reindex(prov, fill_value=0.0).astype(float)
