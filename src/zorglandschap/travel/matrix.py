@@ -1,0 +1,225 @@
+"""Travel-time matrices (demand × sites, posts × demand), the disk cache and the RIVM composite."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from zorglandschap.errors import ScenarioError
+from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+from zorglandschap.travel.network import check_profile
+from zorglandschap.travel.sources import DefaultNetworkSource, MatrixSource
+
+#: Bumped when the cache file layout changes.
+CACHE_VERSION = "1"
+
+
+def default_cache_dir() -> Path:
+    """``$ZORGLANDSCHAP_CACHE`` if set, else ``~/.cache/zorglandschap``."""
+    env = os.environ.get("ZORGLANDSCHAP_CACHE")
+    return Path(env) if env else Path.home() / ".cache" / "zorglandschap"
+
+
+def travel_matrix(
+    source: MatrixSource,
+    origins: Sequence[str],
+    destinations: Sequence[str],
+    *,
+    profile: str,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+) -> np.ndarray:
+    """Minutes from each origin to each destination, read from or written to the disk cache.
+
+    The cache key hashes the source's fingerprint (its inputs and constants), the profile and
+    the origin and destination ids; a cache file is written atomically.
+    """
+    check_profile(profile)
+    if not cache:
+        return source.minutes(origins, destinations, profile=profile)
+    h = hashlib.sha256(f"travel-matrix-{CACHE_VERSION}-{profile}".encode())
+    h.update(source.fingerprint(profile).encode())
+    h.update(("\n".join(origins) + "\x00" + "\n".join(destinations)).encode())
+    folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    path = folder / f"travel-{h.hexdigest()[:40]}.npy"
+    if path.exists():
+        try:
+            matrix = np.load(path, allow_pickle=False)
+            if matrix.shape == (len(origins), len(destinations)):
+                return matrix
+        except (OSError, ValueError):
+            pass  # a damaged cache file is rebuilt below
+    matrix = source.minutes(origins, destinations, profile=profile)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(tmp, "wb") as handle:
+            np.save(handle, np.ascontiguousarray(matrix, dtype=float), allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache folder only costs speed
+    return matrix
+
+
+def _ids(table: pd.DataFrame, wanted: Sequence[str] | None, what: str) -> list[str]:
+    available = [str(i) for i in table.index]
+    if wanted is None:
+        return sorted(available)
+    wanted = [str(w) for w in wanted]
+    unknown = sorted(set(wanted) - set(available))
+    if unknown:
+        raise ScenarioError(
+            f"Unknown {what} id(s) {', '.join(unknown[:5])}; valid ids are the index of the "
+            f"landscape's {what} table, e.g. {', '.join(sorted(available)[:3])}."
+        )
+    return sorted(set(wanted))
+
+
+def _source(landscape: Any, settings: Settings, source: MatrixSource | None) -> MatrixSource:
+    return source if source is not None else DefaultNetworkSource(landscape, settings)
+
+
+def demand_site_minutes(
+    landscape: Any,
+    profile: str = "ambulance",
+    *,
+    sites: Sequence[str] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    source: MatrixSource | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Minutes from every PC4 demand point to each site.
+
+    Parameters
+    ----------
+    landscape
+        The landscape (or an extract).
+    profile
+        ``"ambulance"`` (siren) or ``"car"``.
+    sites
+        Site ids (default all sites of the landscape).
+    settings
+        Constants of the default network.
+    source
+        A :class:`MatrixSource` replacing the default network (a matrix file, a road graph).
+    cache, cache_dir
+        Use the disk cache (default ``$ZORGLANDSCHAP_CACHE`` or ``~/.cache/zorglandschap``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``pc4`` (sorted), one column per site id (sorted), minutes.
+
+    Examples
+    --------
+    >>> from zorglandschap.landscape import load_landscape
+    >>> utrecht = load_landscape().extract(roaz="ROAZ08")
+    >>> m = demand_site_minutes(utrecht, "car", cache=False)
+    >>> m.shape == (len(utrecht.pc4), len(utrecht.sites))
+    True
+    """
+    site_ids = _ids(landscape.sites, sites, "site")
+    pc4 = sorted(str(p) for p in landscape.pc4.index)
+    matrix = travel_matrix(
+        _source(landscape, settings, source),
+        [f"pc4:{p}" for p in pc4],
+        [f"site:{s}" for s in site_ids],
+        profile=profile,
+        cache=cache,
+        cache_dir=cache_dir,
+    )
+    frame = pd.DataFrame(matrix, index=pd.Index(pc4, name="pc4"), columns=site_ids)
+    frame.columns.name = "site_id"
+    return frame
+
+
+def post_demand_minutes(
+    landscape: Any,
+    profile: str = "ambulance",
+    *,
+    posts: Sequence[str] | None = None,
+    settings: Settings = DEFAULT_SETTINGS,
+    source: MatrixSource | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """Minutes from each ambulance post to every PC4 demand point.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``post_id`` (sorted), one column per PC4 (sorted), minutes. Other parameters as
+        in :func:`demand_site_minutes`.
+    """
+    post_ids = _ids(landscape.posts, posts, "post")
+    pc4 = sorted(str(p) for p in landscape.pc4.index)
+    matrix = travel_matrix(
+        _source(landscape, settings, source),
+        [f"post:{p}" for p in post_ids],
+        [f"pc4:{p}" for p in pc4],
+        profile=profile,
+        cache=cache,
+        cache_dir=cache_dir,
+    )
+    frame = pd.DataFrame(matrix, index=pd.Index(post_ids, name="post_id"), columns=pc4)
+    frame.columns.name = "pc4"
+    return frame
+
+
+def composite_minutes(
+    landscape: Any,
+    *,
+    site_ids: Sequence[str],
+    post_ids: Sequence[str],
+    settings: Settings = DEFAULT_SETTINGS,
+    source: MatrixSource | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """The RIVM 45-minute composite time from every PC4 to each SEH, for one time block.
+
+    For demand point *i* and SEH *j*: ambulance (siren) minutes from the nearest of the given
+    posts to *i*, plus ``settings.travel.composite_fixed_minutes`` (dispatch and treatment on
+    scene), plus ambulance minutes from *i* to *j*. The caller passes the SEHs open and the
+    posts available in the time block.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``pc4`` (sorted), one column per site id (sorted), minutes.
+
+    Raises
+    ------
+    ScenarioError
+        If no post is given, or an id is unknown.
+
+    Examples
+    --------
+    >>> from zorglandschap.landscape import load_landscape
+    >>> utrecht = load_landscape().extract(roaz="ROAZ08")
+    >>> c = composite_minutes(utrecht, site_ids=list(utrecht.sites.index),
+    ...                       post_ids=list(utrecht.posts.index), cache=False)
+    >>> bool((c.min(axis=1) >= 15.0).all())
+    True
+    """
+    if len(post_ids) == 0:
+        raise ScenarioError(
+            "composite_minutes needs at least one ambulance post available in the time block."
+        )
+    to_site = demand_site_minutes(
+        landscape, "ambulance", sites=site_ids, settings=settings, source=source, cache=cache,
+        cache_dir=cache_dir,
+    )  # fmt: skip
+    from_post = post_demand_minutes(
+        landscape, "ambulance", posts=post_ids, settings=settings, source=source, cache=cache,
+        cache_dir=cache_dir,
+    )  # fmt: skip
+    response = from_post.min(axis=0).reindex(to_site.index)
+    return to_site.add(response + settings.travel.composite_fixed_minutes, axis=0)
