@@ -140,31 +140,35 @@ class TravelSettings:
     #: A fixed-link end up to this far off the generalised coast (a pier, a dike head) is
     #: moved onto the nearest land before it is joined to its nodes, metres. Assumption.
     link_snap_water_m: float = 1500.0
-    #: Road distance / straight-line distance. Calibrated on the Utrecht siren matrix.
+    #: Road distance / straight-line distance. Assumption (fixed, not fitted: it only scales
+    #: the speeds below, which are fitted with it).
     detour_factor: float = 1.3
-    #: Edge length at which speed is half-way between short and long, km. Calibrated.
-    speed_half_km: float = 5.0
+    #: Edge length at which speed is half-way between short and long, km. Calibrated on the
+    #: Utrecht siren matrix (zorglandschap.calibrate.fit; docs/travel.md).
+    speed_half_km: float = 4.58
     #: Ambulance (siren) speed on short edges, km/h. Calibrated on the Utrecht siren matrix.
-    ambulance_speed_short_kmh: float = 45.0
+    ambulance_speed_short_kmh: float = 43.2
     #: Ambulance (siren) speed on long edges, km/h. Calibrated on the Utrecht siren matrix.
-    ambulance_speed_long_kmh: float = 110.0
-    #: Car speed on short edges, km/h. Calibrated on the ORS/OSRM isochrones.
-    car_speed_short_kmh: float = 35.0
-    #: Car speed on long edges, km/h. Calibrated on the ORS/OSRM isochrones.
-    car_speed_long_kmh: float = 90.0
+    ambulance_speed_long_kmh: float = 118.5
+    #: Car speed on short edges, km/h. Calibrated on the 30-min (ORS, hospitals) and 15-min
+    #: (OSRM, posts) isochrones.
+    car_speed_short_kmh: float = 28.0
+    #: Car speed on long edges, km/h. Calibrated on the 30-min (ORS, hospitals) and 15-min
+    #: (OSRM, posts) isochrones.
+    car_speed_long_kmh: float = 74.0
     #: Population density from which an edge counts as urban, inhabitants/km2 (mean of its
     #: two ends). Assumption (CBS calls >= 2,500 addresses/km2 "zeer sterk stedelijk").
     urban_density_per_km2: float = 2500.0
     #: Speed multiplier on urban edges. Calibrated on the Utrecht siren matrix.
-    urban_speed_factor: float = 0.8
+    urban_speed_factor: float = 0.99
     #: Speed multiplier of the ambulance over the posted limit on fixed links. Assumption.
     ambulance_link_speed_factor: float = 1.0
     #: Overrides every ferry's waiting minutes when set (else the per-row value in
     #: regions/fixed_links.csv, each labelled an assumption there).
     ferry_waiting_minutes: float | None = None
     #: RIVM 45-minute composite: fixed minutes for dispatch/turn-out plus treatment on scene.
-    #: 3 min dispatch/turn-out (the 15-min response norm leaves 12 min of driving, Regeling
-    #: ambulancezorg) + 12 min on scene: the on-scene part is an assumption.
+    #: 3 min dispatch/turn-out (of the 15-min response norm, 12 min are driving: RUG Geodienst
+    #: 2017 on the norm) + 12 min on scene: the on-scene part is an assumption.
     composite_fixed_minutes: float = 15.0
 
 

@@ -19,7 +19,7 @@ Edge minutes per profile are set by :func:`edge_minutes`; all constants are in
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay, cKDTree
 
 from zorglandschap.errors import TravelError
@@ -54,37 +55,79 @@ _NODE_TABLES: tuple[tuple[str, str], ...] = (
 
 @dataclass(frozen=True)
 class TravelNetwork:
-    """A travel network: a networkx graph plus the arrays the matrix code runs on.
+    """A travel network: the arrays the matrix code runs on, and a networkx view of them.
 
     Attributes
     ----------
-    graph
-        Undirected graph; nodes ``pc4:<pc4>``, ``site:<site_id>``, ``clinic:<clinic_id>``,
-        ``post:<post_id>`` and fixed-link ends ``link:<link_id>:a|b``, with ``x``, ``y`` (RD New
-        metres), ``kind`` and ``density`` (inhabitants/km2). Edges carry ``length_m``, ``kind``
-        (``land``, ``hub``, ``snap`` or a link kind), ``link_id`` and ``minutes_<profile>``.
     node_ids
-        Node ids in the order of the arrays.
+        Node ids: ``pc4:<pc4>``, ``site:<site_id>``, ``clinic:<clinic_id>``, ``post:<post_id>``
+        and fixed-link ends ``link:<link_id>:a|b``.
     xy
         Node coordinates, shape (n, 2), RD New metres.
+    density
+        Population density at each node, inhabitants/km2.
     edges
-        Node positions of each edge, shape (m, 2).
+        Node positions of each (undirected) edge, shape (m, 2).
+    length_m
+        Edge lengths, metres (straight line; for fixed links the crossing length).
+    kind
+        Edge kinds: ``land``, ``hub`` (between two sites/clinics/posts), ``snap`` (a link end to
+        its nodes) or the link kind (``bridge``, ``dam``, ``tunnel``, ``ferry``, ``road``).
+    link_id
+        The fixed link of each edge (empty for proximity edges).
+    fixed_minutes
+        Per profile, minutes of the fixed links (NaN for edges timed by :func:`edge_minutes`).
     minutes
         Edge minutes per profile, each shape (m,).
     """
 
-    graph: nx.Graph
     node_ids: tuple[str, ...]
     xy: np.ndarray
+    density: np.ndarray
     edges: np.ndarray
+    length_m: np.ndarray
+    kind: np.ndarray
+    link_id: np.ndarray
+    fixed_minutes: dict[str, np.ndarray]
     minutes: dict[str, np.ndarray]
-    _index: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def index(self) -> dict[str, int]:
         """Position of each node id in :attr:`node_ids`."""
-        if not self._index:
-            self._index.update({n: i for i, n in enumerate(self.node_ids)})
-        return self._index
+        if "index" not in self._cache:
+            self._cache["index"] = {n: i for i, n in enumerate(self.node_ids)}
+        return self._cache["index"]  # type: ignore[no-any-return]
+
+    @property
+    def graph(self) -> nx.Graph:
+        """The network as an undirected networkx graph (built on first use).
+
+        Nodes carry ``x``, ``y`` (RD New metres), ``kind`` and ``density``; edges carry
+        ``length_m``, ``kind``, ``link_id`` and ``minutes_<profile>``.
+        """
+        if "graph" not in self._cache:
+            graph = nx.Graph()
+            for i, node in enumerate(self.node_ids):
+                graph.add_node(
+                    node, x=float(self.xy[i, 0]), y=float(self.xy[i, 1]),
+                    kind=node.split(":", 1)[0], density=float(self.density[i]),
+                )  # fmt: skip
+            ids = self.node_ids
+            graph.add_edges_from(
+                (
+                    ids[u],
+                    ids[v],
+                    {
+                        "length_m": float(self.length_m[e]),
+                        "kind": str(self.kind[e]),
+                        "link_id": str(self.link_id[e]),
+                        **{f"minutes_{p}": float(self.minutes[p][e]) for p in self.minutes},
+                    },
+                )
+                for e, (u, v) in enumerate(self.edges)
+            )
+            self._cache["graph"] = graph
+        return self._cache["graph"]  # type: ignore[no-any-return]
 
     def csr(self, profile: str) -> csr_matrix:
         """The symmetric sparse matrix of edge minutes for ``profile`` (for scipy's Dijkstra)."""
@@ -97,6 +140,23 @@ class TravelNetwork:
         # Zero-minute edges would vanish from a sparse matrix: keep them as a tiny positive.
         return csr_matrix((np.maximum(data, 1e-9), (rows, cols)), shape=(n, n))
 
+    def reweighted(self, travel: TravelSettings) -> TravelNetwork:
+        """The same nodes and edges with edge minutes from other speed constants.
+
+        Only the timing constants take effect (speeds, detour, urban factor, ferry waiting);
+        the edges themselves stay. Used by the calibration.
+        """
+        minutes = _minutes(self.length_m, self.density, self.edges, self.fixed_minutes, travel)
+        return replace(self, minutes=minutes, _cache={})
+
+    def components(self) -> list[list[str]]:
+        """Connected components (sorted node ids), largest first."""
+        n_comp, labels = connected_components(self.csr("car"), directed=False)
+        groups: list[list[str]] = [[] for _ in range(n_comp)]
+        for node, label in zip(self.node_ids, labels, strict=True):
+            groups[label].append(node)
+        return sorted((sorted(g) for g in groups), key=lambda g: (-len(g), g[0]))
+
     def fingerprint(self) -> str:
         """A hash of the nodes, edges and edge minutes (for cache keys)."""
         h = hashlib.sha256()
@@ -106,6 +166,22 @@ class TravelNetwork:
             h.update(profile.encode())
             h.update(np.round(self.minutes[profile], 6).tobytes())
         return h.hexdigest()
+
+
+def _minutes(
+    length_m: np.ndarray,
+    density: np.ndarray,
+    edges: np.ndarray,
+    fixed: dict[str, np.ndarray],
+    travel: TravelSettings,
+) -> dict[str, np.ndarray]:
+    edge_density = (density[edges[:, 0]] + density[edges[:, 1]]) / 2.0
+    out = {}
+    for profile in PROFILES:
+        w = edge_minutes(length_m, edge_density, profile, travel)
+        f = fixed[profile]
+        out[profile] = np.where(np.isnan(f), w, f)
+    return out
 
 
 def check_profile(profile: str) -> None:
@@ -392,44 +468,26 @@ def build_network(
 
     xy_all = np.vstack(all_xy)
     density_all = np.concatenate(all_density)
+    n_proximity = len(edges)
     if extra_edges:
         edges = np.vstack([edges, np.array(extra_edges, dtype=np.int64)])
         length = np.concatenate([length, np.array(extra_len)])
         kinds = np.concatenate([kinds, np.array(extra_kind, dtype=object)])
         link_ids = np.concatenate([link_ids, np.array(extra_link, dtype=object)])
-    edge_density = (density_all[edges[:, 0]] + density_all[edges[:, 1]]) / 2.0
-    n_proximity = len(edges) - len(extra_fixed)
-    minutes: dict[str, np.ndarray] = {}
-    for profile in PROFILES:
-        w = edge_minutes(length, edge_density, profile, travel)
-        for offset, values in enumerate(extra_fixed):
-            if values:
-                w[n_proximity + offset] = values[profile]
-        minutes[profile] = w
-
-    graph = nx.Graph()
-    kind_of = {n: n.split(":", 1)[0] for n in node_ids}
-    for i, node in enumerate(node_ids):
-        graph.add_node(
-            node, x=float(xy_all[i, 0]), y=float(xy_all[i, 1]), kind=kind_of[node],
-            density=float(density_all[i]),
-        )  # fmt: skip
-    graph.add_edges_from(
-        (
-            node_ids[u],
-            node_ids[v],
-            {
-                "length_m": float(length[e]),
-                "kind": kinds[e],
-                "link_id": link_ids[e],
-                "minutes_ambulance": float(minutes["ambulance"][e]),
-                "minutes_car": float(minutes["car"][e]),
-            },
-        )
-        for e, (u, v) in enumerate(edges)
-    )
+    fixed = {p: np.full(len(edges), np.nan) for p in PROFILES}
+    for offset, values in enumerate(extra_fixed):
+        for profile, value in values.items():
+            fixed[profile][n_proximity + offset] = value
     network = TravelNetwork(
-        graph=graph, node_ids=tuple(node_ids), xy=xy_all, edges=edges, minutes=minutes
+        node_ids=tuple(node_ids),
+        xy=xy_all,
+        density=density_all,
+        edges=edges,
+        length_m=length,
+        kind=kinds,
+        link_id=link_ids,
+        fixed_minutes=fixed,
+        minutes=_minutes(length, density_all, edges, fixed, travel),
     )
     if strict:
         check_connected(network)
@@ -438,10 +496,10 @@ def build_network(
 
 def check_connected(network: TravelNetwork) -> None:
     """Raise :class:`TravelError` naming the nodes cut off from the largest component."""
-    components = sorted(nx.connected_components(network.graph), key=lambda c: (-len(c), min(c)))
+    components = network.components()
     if len(components) <= 1:
         return
-    cut = [sorted(c) for c in components[1:]]
+    cut = components[1:]
     listing = "; ".join(
         f"{len(c)} node(s): {', '.join(c[:6])}{' …' if len(c) > 6 else ''}" for c in cut[:8]
     )
