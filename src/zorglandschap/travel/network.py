@@ -79,6 +79,9 @@ class TravelNetwork:
         Per profile, minutes of the fixed links (NaN for edges timed by :func:`edge_minutes`).
     minutes
         Edge minutes per profile, each shape (m,).
+    dropped_links
+        Fixed links left out because an end has no node on its own shore within reach
+        (normal in a regional extract; in the national network a sign of a misplaced end).
     """
 
     node_ids: tuple[str, ...]
@@ -90,6 +93,7 @@ class TravelNetwork:
     link_id: np.ndarray
     fixed_minutes: dict[str, np.ndarray]
     minutes: dict[str, np.ndarray]
+    dropped_links: tuple[str, ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def index(self) -> dict[str, int]:
@@ -421,6 +425,7 @@ def build_network(
     node_ids = list(nodes.index)
     all_xy, all_density = [xy], [density]
     extra_edges, extra_len, extra_kind, extra_link, extra_fixed = [], [], [], [], []
+    dropped: list[str] = []
     tree = cKDTree(xy)
     for link_id, row in links.iterrows():
         ends = np.array([[row["x_a"], row["y_a"]], [row["x_b"], row["y_b"]]])
@@ -429,10 +434,8 @@ def build_network(
         dist, _ = tree.query(ends)
         if np.any(dist > travel.link_snap_max_km * 1000):
             continue
-        end_pos = []
-        for side, end, start in zip("ab", ends, landed, strict=True):
-            end_pos.append(len(node_ids))
-            node_ids.append(f"link:{link_id}:{side}")
+        snaps = []
+        for end, start in zip(ends, landed, strict=True):
             k = min(len(xy), max(travel.link_snap_k * 4, 8))
             d, near = tree.query(end, k=k)
             near, d = np.atleast_1d(near), np.atleast_1d(d)
@@ -440,11 +443,20 @@ def build_network(
                 land, np.repeat(start[None], len(near), 0), on_land[near], step_m=travel.land_sample_m
             )
             ok = np.flatnonzero(run <= travel.max_water_m)[: travel.link_snap_k]
+            snaps.append([(int(near[j]), float(d[j])) for j in ok])
+        if not all(snaps):
+            # An end with no node on its own shore: outside an extract, or misplaced.
+            dropped.append(str(link_id))
+            continue
+        end_pos = []
+        for side, end, joined in zip("ab", ends, snaps, strict=True):
+            end_pos.append(len(node_ids))
+            node_ids.append(f"link:{link_id}:{side}")
             all_xy.append(end[None])
-            all_density.append(density[near[:1]])
-            for j in ok:
-                extra_edges.append((end_pos[-1], int(near[j])))
-                extra_len.append(float(d[j]))
+            all_density.append(density[[joined[0][0]]])
+            for j, dist_m in joined:
+                extra_edges.append((end_pos[-1], j))
+                extra_len.append(dist_m)
                 extra_kind.append("snap")
                 extra_link.append(str(link_id))
                 extra_fixed.append({})
@@ -488,6 +500,7 @@ def build_network(
         link_id=link_ids,
         fixed_minutes=fixed,
         minutes=_minutes(length, density_all, edges, fixed, travel),
+        dropped_links=tuple(sorted(dropped)),
     )
     if strict:
         check_connected(network)
