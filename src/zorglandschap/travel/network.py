@@ -256,8 +256,18 @@ def water_run_m(
     Points are sampled every ``step_m`` metres (both ends included) and tested with
     :func:`shapely.contains_xy`, so the answer is exact to about one step.
     """
+    result = np.zeros(len(a))
     if len(a) == 0:
-        return np.zeros(0)
+        return result
+    # Most segments lie wholly on land: one vectorised predicate settles them.
+    covered = shapely.covers(land, shapely.linestrings(np.stack([a, b], axis=1)))
+    rest = np.flatnonzero(~covered)
+    if len(rest):
+        result[rest] = _sampled_water_run(land, a[rest], b[rest], step_m)
+    return result
+
+
+def _sampled_water_run(land: shapely.Geometry, a: np.ndarray, b: np.ndarray, step_m: float) -> np.ndarray:
     length = np.hypot(*(b - a).T)
     n = np.maximum(2, np.ceil(length / step_m).astype(int) + 1)
     edge = np.repeat(np.arange(len(a)), n)

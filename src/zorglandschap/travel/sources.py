@@ -114,6 +114,10 @@ class NetworkSource:
         return graph_minutes(self._csr[profile], self.network.index(), origins, destinations)
 
 
+#: Networks built in this process, by input fingerprint (the latest two).
+_NETWORKS: dict[str, TravelNetwork] = {}
+
+
 class DefaultNetworkSource(NetworkSource):
     """The default network of a landscape, built only when a matrix is not in the cache.
 
@@ -131,9 +135,14 @@ class DefaultNetworkSource(NetworkSource):
 
     @property
     def network(self) -> TravelNetwork:  # type: ignore[override]
-        """The network, built on first use."""
+        """The network, built on first use (and shared by sources with the same inputs)."""
         if self._network is None:
-            self._network = build_network(self.landscape, self.settings)
+            key = self.fingerprint("car")
+            if key not in _NETWORKS:
+                _NETWORKS[key] = build_network(self.landscape, self.settings)
+                while len(_NETWORKS) > 2:  # keep memory bounded: the two latest networks
+                    del _NETWORKS[next(iter(_NETWORKS))]
+            self._network = _NETWORKS[key]
         return self._network
 
     @network.setter

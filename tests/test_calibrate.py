@@ -1,0 +1,31 @@
+"""Calibration of the travel constants against the shared reference data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from zorglandschap.calibrate import calibration_report
+from zorglandschap.errors import DataError
+from zorglandschap.landscape import Landscape
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_missing_calibration_data_is_a_clear_error(utrecht: Landscape, tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"siren_driving_matrix_2022\.csv is missing.*--data"):
+        calibration_report(utrecht, data=tmp_path)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data")
+def test_embedded_constants_meet_the_calibration_bounds(netherlands: Landscape) -> None:
+    report = calibration_report(netherlands, data=SHARED)
+    assert report["siren_pairs"] > 50_000  # 231 x 230 Utrecht PC4 pairs
+    assert report["siren_median_abs_pct_error"] <= 12.0
+    assert abs(report["siren_bias_pct"]) <= 5.0
+    assert report["isochrone30_agreement"] >= 0.85
+    assert report["isochrone15_agreement"] >= 0.85
+    assert report["isochrone30_sites_unmatched"] == 0
+    assert report["isochrone15_posts_unmatched"] == 0
