@@ -41,10 +41,14 @@ def main() -> None:
             post_demand_minutes(nl, "ambulance", cache_dir=cache)
             cached.append(time.perf_counter() - start)
     print(f"demand x site: {a.shape[0]} x {a.shape[1]}; post x demand: {b.shape[0]} x {b.shape[1]}")
-    print(f"cold (network + both matrices): median {statistics.median(cold):.3f} s, "
-          f"min {min(cold):.3f} s over {args.repeat}")
-    print(f"cached (both matrices from disk): median {statistics.median(cached):.3f} s, "
-          f"min {min(cached):.3f} s over {args.repeat}")
+    print(
+        f"cold (network + both matrices): median {statistics.median(cold):.3f} s, "
+        f"min {min(cold):.3f} s over {args.repeat}"
+    )
+    print(
+        f"cached (both matrices from disk): median {statistics.median(cached):.3f} s, "
+        f"min {min(cached):.3f} s over {args.repeat}"
+    )
 
 
 if __name__ == "__main__":

@@ -100,7 +100,9 @@ def test_unknown_profile_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_water_without_a_link_cuts_the_network_with_a_clear_error(tmp_path: Path) -> None:
     land = two_islands(tmp_path, bridge=False)
-    with pytest.raises(TravelError, match=r"not connected: 26 node\(s\).*pc4:2001.*fixed_links\.csv"):
+    with pytest.raises(
+        TravelError, match=r"not connected: 26 node\(s\).*pc4:2001.*fixed_links\.csv"
+    ):
         build_network(land)
     network = build_network(land, strict=False)
     components = network.components()
@@ -170,7 +172,9 @@ def test_demand_and_post_matrices_have_sorted_ids(tmp_path: Path) -> None:
         demand_site_minutes(land, sites=["NOPE"], cache=False)
 
 
-def test_cache_is_used_and_keyed_by_the_constants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_is_used_and_keyed_by_the_constants(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     land = two_islands(tmp_path)
     cache = tmp_path / "cache"
     first = demand_site_minutes(land, "car", cache_dir=cache)

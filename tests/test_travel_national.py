@@ -36,7 +36,10 @@ def network(netherlands: Landscape) -> TravelNetwork:
 def _path_kinds(network: TravelNetwork, a: str, b: str, profile: str = "car") -> list[str]:
     graph = network.graph
     path = nx.shortest_path(graph, a, b, weight=f"minutes_{profile}")
-    return [graph.edges[u, v]["link_id"] or graph.edges[u, v]["kind"] for u, v in zip(path[:-1], path[1:], strict=True)]
+    return [
+        graph.edges[u, v]["link_id"] or graph.edges[u, v]["kind"]
+        for u, v in zip(path[:-1], path[1:], strict=True)
+    ]
 
 
 def test_national_network_is_connected_and_keeps_every_link(network: TravelNetwork) -> None:
@@ -112,7 +115,10 @@ def test_no_proximity_edge_crosses_the_ijsselmeer_or_the_wadden_sea(
         a, b = where(ids[u]), where(ids[v])
         pair = {a, b}
         # Noord-Holland borders Friesland and Flevoland only across the IJsselmeer/Markermeer
-        assert pair not in ({"Noord-Holland", "Friesland"}, {"Noord-Holland", "Flevoland"}), (ids[u], ids[v])
+        assert pair not in ({"Noord-Holland", "Friesland"}, {"Noord-Holland", "Flevoland"}), (
+            ids[u],
+            ids[v],
+        )
         if a.startswith("island") or b.startswith("island"):
             assert a == b, (ids[u], ids[v])
 
@@ -126,7 +132,9 @@ def test_car_times_are_symmetric_and_obey_the_triangle_inequality(network: Trave
     assert np.all(t[:, None, :] <= t[:, :, None] + t[None, :, :] + 1e-6)
 
 
-def test_national_matrices_have_every_pc4_and_site(netherlands: Landscape, tmp_path: object) -> None:
+def test_national_matrices_have_every_pc4_and_site(
+    netherlands: Landscape, tmp_path: object
+) -> None:
     m = demand_site_minutes(netherlands, "ambulance", cache=False)
     assert m.shape == (len(netherlands.pc4), len(netherlands.sites))
     assert np.isfinite(m.to_numpy()).all()

@@ -131,7 +131,10 @@ def load_reference(landscape: Any, data: str | Path | None = None) -> Reference:
     polygons = gpd.read_file(_require(root / POST_ISOCHRONES))
     points = gpd.read_file(_require(root / POST_POINTS)).to_crs(28992)
     key = ["Standplaats", "Postcode"]
-    where = {tuple(r): (g.x, g.y) for r, g in zip(points[key].itertuples(index=False), points.geometry, strict=True)}
+    where = {
+        tuple(r): (g.x, g.y)
+        for r, g in zip(points[key].itertuples(index=False), points.geometry, strict=True)
+    }
     polygons["_cxy"] = [where.get(tuple(r)) for r in polygons[key].itertuples(index=False)]
     post_xy = landscape.posts[["x_rd", "y_rd"]].to_numpy(float)
     post_tree = cKDTree(post_xy)
@@ -162,7 +165,9 @@ def _siren_errors(network: TravelNetwork, reference: Reference) -> np.ndarray:
     return (model[mask] - real[mask]) / real[mask]
 
 
-def _agreement(network: TravelNetwork, sets: list[tuple[str, np.ndarray, np.ndarray]], minutes: float) -> dict[str, float]:
+def _agreement(
+    network: TravelNetwork, sets: list[tuple[str, np.ndarray, np.ndarray]], minutes: float
+) -> dict[str, float]:
     source = NetworkSource(network)
     centres = [c for c, _, _ in sets]
     targets = sorted({t for _, ts, _ in sets for t in ts})
@@ -220,13 +225,16 @@ def calibration_report(
         report[f"{name}_precision"] = round(figures["precision"], 4)
         report[f"{name}_pairs"] = figures["pairs"]
     report.update(reference.unmatched)
-    report["constants"] = {
-        k: v for k, v in sorted(dataclasses.asdict(settings.travel).items())
-    }
+    report["constants"] = {k: v for k, v in sorted(dataclasses.asdict(settings.travel).items())}
     return report
 
 
-_AMBULANCE_KEYS = ("ambulance_speed_short_kmh", "ambulance_speed_long_kmh", "speed_half_km", "urban_speed_factor")
+_AMBULANCE_KEYS = (
+    "ambulance_speed_short_kmh",
+    "ambulance_speed_long_kmh",
+    "speed_half_km",
+    "urban_speed_factor",
+)
 _CAR_KEYS = ("car_speed_short_kmh", "car_speed_long_kmh")
 
 
@@ -259,7 +267,9 @@ def fit(
 
     x0 = np.array([getattr(travel, k) for k in _AMBULANCE_KEYS], float)
     x0[3] = min(x0[3], 0.95)
-    best = minimize(siren_loss, x0, method="Nelder-Mead", options={"xatol": 0.05, "fatol": 1e-4, "maxiter": 300})
+    best = minimize(
+        siren_loss, x0, method="Nelder-Mead", options={"xatol": 0.05, "fatol": 1e-4, "maxiter": 300}
+    )
     travel = with_values(travel, _AMBULANCE_KEYS, best.x)
 
     def car_loss(x: np.ndarray) -> float:
@@ -271,10 +281,10 @@ def fit(
         return -(a30 + a15) / 2
 
     # The agreement is a step function of the speeds: a coarse grid, then a finer one.
-    grid = [(s, l) for s in np.arange(20, 66, 5) for l in np.arange(60, 131, 10) if l > s]
+    grid = [(s, v) for s in np.arange(20, 66, 5) for v in np.arange(60, 131, 10) if v > s]
     scores = [car_loss(np.array(g, float)) for g in grid]
     s0, l0 = grid[int(np.argmin(scores))]
-    fine = [(s, l) for s in np.arange(s0 - 4, s0 + 4.1, 1) for l in np.arange(l0 - 8, l0 + 8.1, 2)]
+    fine = [(s, v) for s in np.arange(s0 - 4, s0 + 4.1, 1) for v in np.arange(l0 - 8, l0 + 8.1, 2)]
     scores = [car_loss(np.array(g, float)) for g in fine]
     travel = with_values(travel, _CAR_KEYS, np.array(fine[int(np.argmin(scores))], float))
     fitted = dataclasses.replace(settings, travel=travel)

@@ -58,7 +58,9 @@ def load_fixed_links(path: str | Path) -> pd.DataFrame:
     frame = pd.read_csv(path, dtype={"link_id": str, "road": str})
     missing = [c for c in LINK_COLUMNS if c not in frame.columns]
     if missing:
-        raise DataError(f"{path} lacks column(s) {', '.join(missing)}; expected {', '.join(LINK_COLUMNS)}.")
+        raise DataError(
+            f"{path} lacks column(s) {', '.join(missing)}; expected {', '.join(LINK_COLUMNS)}."
+        )
     problems: list[str] = []
     for i, row in frame.iterrows():
         where = f"{path} line {int(str(i)) + 2} ({row['link_id']})"

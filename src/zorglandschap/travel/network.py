@@ -191,7 +191,9 @@ def _minutes(
 def check_profile(profile: str) -> None:
     """Raise :class:`TravelError` unless ``profile`` is one of :data:`PROFILES`."""
     if profile not in PROFILES:
-        raise TravelError(f"Unknown travel profile {profile!r}; valid profiles: {', '.join(PROFILES)}.")
+        raise TravelError(
+            f"Unknown travel profile {profile!r}; valid profiles: {', '.join(PROFILES)}."
+        )
 
 
 def node_table(landscape: Any) -> pd.DataFrame:
@@ -267,7 +269,9 @@ def water_run_m(
     return result
 
 
-def _sampled_water_run(land: shapely.Geometry, a: np.ndarray, b: np.ndarray, step_m: float) -> np.ndarray:
+def _sampled_water_run(
+    land: shapely.Geometry, a: np.ndarray, b: np.ndarray, step_m: float
+) -> np.ndarray:
     length = np.hypot(*(b - a).T)
     n = np.maximum(2, np.ceil(length / step_m).astype(int) + 1)
     edge = np.repeat(np.arange(len(a)), n)
@@ -297,7 +301,7 @@ def _onto_land(land: shapely.Geometry, xy: np.ndarray, max_m: float) -> np.ndarr
         # step 1 m beyond the boundary, into the land
         direction = ends - xy[outside]
         norm = np.maximum(np.hypot(*direction.T), 1e-9)[:, None]
-        close = (norm[:, 0] <= max_m)
+        close = norm[:, 0] <= max_m
         moved[outside[close]] = (ends + direction / norm * 1.0)[close]
     return moved
 
@@ -312,7 +316,9 @@ def _candidate_edges(xy: np.ndarray, hubs: np.ndarray, knn: int) -> np.ndarray:
     k = min(knn + 1, len(xy))
     if k > 1:
         _, nearest = cKDTree(xy).query(xy, k=k)
-        pairs.append(np.column_stack([np.repeat(np.arange(len(xy)), k - 1), nearest[:, 1:].ravel()]))
+        pairs.append(
+            np.column_stack([np.repeat(np.arange(len(xy)), k - 1), nearest[:, 1:].ravel()])
+        )
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     edges = np.sort(np.vstack(pairs), axis=1)
@@ -349,7 +355,11 @@ def edge_minutes(
     long = getattr(travel, f"{profile}_speed_long_kmh")
     km = np.asarray(length_m, float) / 1000.0
     speed = short + (long - short) * km / (km + travel.speed_half_km)
-    speed = np.where(np.asarray(density) >= travel.urban_density_per_km2, speed * travel.urban_speed_factor, speed)
+    speed = np.where(
+        np.asarray(density) >= travel.urban_density_per_km2,
+        speed * travel.urban_speed_factor,
+        speed,
+    )
     return km * travel.detour_factor / speed * 60.0
 
 
@@ -423,7 +433,10 @@ def build_network(
     hubs = np.flatnonzero(nodes["kind"].to_numpy() != "pc4")
     cand = _candidate_edges(xy, hubs, travel.knn)
     length = np.hypot(*(xy[cand[:, 0]] - xy[cand[:, 1]]).T)
-    cand, length = cand[length <= travel.max_edge_km * 1000], length[length <= travel.max_edge_km * 1000]
+    cand, length = (
+        cand[length <= travel.max_edge_km * 1000],
+        length[length <= travel.max_edge_km * 1000],
+    )
     water = water_run_m(land, on_land[cand[:, 0]], on_land[cand[:, 1]], step_m=travel.land_sample_m)
     keep = water <= travel.max_water_m
     edges, length = cand[keep], length[keep]
@@ -450,7 +463,10 @@ def build_network(
             d, near = tree.query(end, k=k)
             near, d = np.atleast_1d(near), np.atleast_1d(d)
             run = water_run_m(
-                land, np.repeat(start[None], len(near), 0), on_land[near], step_m=travel.land_sample_m
+                land,
+                np.repeat(start[None], len(near), 0),
+                on_land[near],
+                step_m=travel.land_sample_m,
             )
             ok = np.flatnonzero(run <= travel.max_water_m)[: travel.link_snap_k]
             snaps.append([(int(near[j]), float(d[j])) for j in ok])
@@ -474,7 +490,9 @@ def build_network(
         km = float(row["length_km"]) if pd.notna(row["length_km"]) else straight / 1000.0
         if row["kind"] == "ferry":
             wait = travel.ferry_waiting_minutes
-            total = float(row["crossing_minutes"]) + float(row["waiting_minutes"] if wait is None else wait)
+            total = float(row["crossing_minutes"]) + float(
+                row["waiting_minutes"] if wait is None else wait
+            )
             minutes = {"ambulance": total, "car": total}
         else:
             speed = float(row["speed_kmh"])
