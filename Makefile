@@ -15,9 +15,12 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 
-## The main job on the embedded Netherlands.
+## The main job on the embedded Netherlands: what it holds, who is beyond 45 minutes of an
+## SEH at night (2025), and the most sensitive SEHs.
 run: setup
 	$(BIN)/zorglandschap data
+	$(BIN)/zorglandschap reach --sites 2025 --block night --by roaz
+	$(BIN)/zorglandschap sensitive --sites 2025 --block night --top 10
 
 ## The whole test suite, national runs (marked slow) included.
 test: setup

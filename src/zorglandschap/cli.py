@@ -92,13 +92,25 @@ BlockOption = Annotated[
 MinutesOption = Annotated[
     float | None, typer.Option("--minutes", help="Travel-time norm in minutes (default 45).")
 ]
+FixedMinutesOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fixed-minutes",
+        help="Dispatch + on-scene minutes in the RIVM composite (default: the calibrated value).",
+    ),
+]
 ByOption = Annotated[
     str, typer.Option("--by", help="Regions: roaz, iza, iza42, province or municipality.")
 ]
 
 
 def _reach(
-    regions: Path | None, sites: str, service: str, block: str, minutes: float | None
+    regions: Path | None,
+    sites: str,
+    service: str,
+    block: str,
+    minutes: float | None,
+    fixed_minutes: float | None = None,
 ) -> Any:
     from zorglandschap.access import reach
     from zorglandschap.scenario import load_scenario, site_state
@@ -111,6 +123,8 @@ def _reach(
         state, settings = scenario.state, scenario.settings
     else:
         state = site_state(landscape, sites)
+    if fixed_minutes is not None:
+        settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
     return reach(landscape, state, service=service, block=block, minutes=minutes, settings=settings)  # type: ignore[arg-type]
 
 
@@ -120,6 +134,7 @@ def reach_command(
     service: ServiceOption = "seh",
     block: BlockOption = "day",
     minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
     by: ByOption = "roaz",
     regions: RegionsOption = None,
     as_json: JsonOption = False,
@@ -128,7 +143,7 @@ def reach_command(
     from zorglandschap.access import BY_CHOICES, check_choice
 
     check_choice(by, BY_CHOICES, "--by layer")
-    result = _reach(regions, sites, service, block, minutes)
+    result = _reach(regions, sites, service, block, minutes, fixed_minutes)
     if as_json:
         print_json(result.to_json(by))  # type: ignore[arg-type]
         return
@@ -165,6 +180,10 @@ def sensitive_command(
     service: ServiceOption = "seh",
     block: BlockOption = "day",
     minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", help="Show only the N most sensitive.")
+    ] = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -172,8 +191,10 @@ def sensitive_command(
     from zorglandschap.access import sensitive_sites
     from zorglandschap.settings import DEFAULT_SETTINGS
 
-    result = _reach(regions, sites, service, block, minutes)
+    result = _reach(regions, sites, service, block, minutes, fixed_minutes)
     frame = sensitive_sites(result, top=DEFAULT_SETTINGS.access.sensitive_top_municipalities)
+    if top is not None:
+        frame = frame.head(max(top, 0))
     if as_json:
         print_json(
             [
@@ -214,7 +235,9 @@ def travel_calibrate_command(
     from zorglandschap.calibrate import calibration_report, fit
 
     landscape = load_landscape(regions)
-    report = fit(landscape, data=data_dir)[1] if refit else calibration_report(landscape, data=data_dir)
+    report = (
+        fit(landscape, data=data_dir)[1] if refit else calibration_report(landscape, data=data_dir)
+    )
     if as_json:
         print_json(report)
         return
