@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from zorglandschap.errors import ZorglandschapError
-from zorglandschap.landscape import load_landscape
+from zorglandschap.landscape import RegionLayer, load_landscape
+
+if TYPE_CHECKING:
+    from zorglandschap.access import Reach
 
 app = typer.Typer(
     help="Plan the Dutch hospital care landscape on the embedded Netherlands.",
@@ -111,7 +114,7 @@ def _reach(
     block: str,
     minutes: float | None,
     fixed_minutes: float | None = None,
-) -> Any:
+) -> Reach:
     from zorglandschap.access import reach
     from zorglandschap.scenario import load_scenario, site_state
     from zorglandschap.settings import DEFAULT_SETTINGS
@@ -125,7 +128,14 @@ def _reach(
         state = site_state(landscape, sites)
     if fixed_minutes is not None:
         settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
-    return reach(landscape, state, service=service, block=block, minutes=minutes, settings=settings)  # type: ignore[arg-type]
+    return reach(
+        landscape,
+        state,
+        service=service,  # type: ignore[arg-type]  # validated inside reach
+        block=block,
+        minutes=minutes,
+        settings=settings,
+    )
 
 
 @app.command("reach")
@@ -145,7 +155,7 @@ def reach_command(
     check_choice(by, BY_CHOICES, "--by layer")
     result = _reach(regions, sites, service, block, minutes, fixed_minutes)
     if as_json:
-        print_json(result.to_json(by))  # type: ignore[arg-type]
+        print_json(result.to_json(cast(RegionLayer, by)))
         return
     s = result.summary()
     console.print(
@@ -155,7 +165,7 @@ def reach_command(
         f"[bold]{s['beyond']:,} beyond[/]; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
     )
     table = Table(title=f"By {by}")
-    frame = result.by_region(by)  # type: ignore[arg-type]
+    frame = result.by_region(cast(RegionLayer, by))
     table.add_column(by)
     if "name" in frame:
         table.add_column("name")

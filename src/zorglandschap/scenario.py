@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import ErrorDetails
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import SITE_YEARS, Landscape
@@ -205,7 +206,7 @@ def _location(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _message(error: dict[str, Any]) -> str:
+def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
         return "unknown key; remove it or check its spelling (see the scenario format in docs/scenarios.md)"
     if error["type"] == "missing":
