@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast setup bench regions clean
+.PHONY: run test test-fast setup bench regions browser-assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,12 +23,22 @@ run: setup
 	$(BIN)/zorglandschap sensitive --sites 2025 --block night --top 10
 
 ## The whole test suite, national runs (marked slow) included.
-test: setup
+test: setup browser-assets
 	$(BIN)/python -m pytest
 
 ## The fast tests only (a regional extract; no national runs).
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
+
+## Leaflet and jQuery from the npm registry, for the offline map test in headless Chromium
+## (best effort: without npm or chromium that one test is skipped and says why).
+ASSETS := .cache/browser
+browser-assets: $(ASSETS)/leaflet/dist/leaflet.js
+$(ASSETS)/leaflet/dist/leaflet.js:
+	-mkdir -p $(ASSETS)/leaflet $(ASSETS)/jquery && cd $(ASSETS) \
+	  && npm pack --silent leaflet@1.9.3 jquery@3.7.1 >/dev/null \
+	  && tar xzf leaflet-1.9.3.tgz -C leaflet --strip-components=1 \
+	  && tar xzf jquery-3.7.1.tgz -C jquery --strip-components=1
 
 ## Benchmarks (on demand; results in bench/RESULTS.md).
 bench: setup

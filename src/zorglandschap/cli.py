@@ -18,6 +18,7 @@ from zorglandschap.landscape import RegionLayer, load_landscape
 
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
+    from zorglandschap.scenario import SiteState
 
 app = typer.Typer(
     help="Plan the Dutch hospital care landscape on the embedded Netherlands.",
@@ -114,7 +115,8 @@ def _reach(
     block: str,
     minutes: float | None,
     fixed_minutes: float | None = None,
-) -> Reach:
+) -> tuple[Reach, SiteState]:
+    """Resolve the selectors (a baseline year or a scenario file) and compute reach."""
     from zorglandschap.access import reach
     from zorglandschap.scenario import load_scenario, site_state
     from zorglandschap.settings import DEFAULT_SETTINGS
@@ -128,7 +130,7 @@ def _reach(
         state = site_state(landscape, sites)
     if fixed_minutes is not None:
         settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
-    return reach(
+    result = reach(
         landscape,
         state,
         service=service,  # type: ignore[arg-type]  # validated inside reach
@@ -136,6 +138,7 @@ def _reach(
         minutes=minutes,
         settings=settings,
     )
+    return result, state
 
 
 @app.command("reach")
@@ -153,7 +156,7 @@ def reach_command(
     from zorglandschap.access import BY_CHOICES, check_choice
 
     check_choice(by, BY_CHOICES, "--by layer")
-    result = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
     if as_json:
         print_json(result.to_json(cast(RegionLayer, by)))
         return
@@ -201,7 +204,7 @@ def sensitive_command(
     from zorglandschap.access import sensitive_sites
     from zorglandschap.settings import DEFAULT_SETTINGS
 
-    result = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
     frame = sensitive_sites(result, top=DEFAULT_SETTINGS.access.sensitive_top_municipalities)
     if top is not None:
         frame = frame.head(max(top, 0))
@@ -258,6 +261,31 @@ def travel_calibrate_command(
         if key != "constants":
             table.add_row(key, str(value))
     console.print(table)
+
+
+@app.command("map")
+def map_command(
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="HTML file to write (default maps/reach-SITES-SERVICE-BLOCK.html)."
+        ),
+    ] = None,
+    regions: RegionsOption = None,
+) -> None:
+    """An interactive HTML map of reach and sensitive sites (open it in a browser)."""
+    from zorglandschap.maps import reach_map, save_map
+
+    result, state = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    if out is None:
+        out = Path("maps") / f"reach-{Path(sites).stem}-{service}-{block}.html"
+    path = save_map(reach_map(result, state), out)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser.")
 
 
 def main() -> None:
