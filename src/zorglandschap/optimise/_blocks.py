@@ -35,7 +35,11 @@ class Block:
     order_site, order_minutes
         Reachable site indices and minutes per merged point, sorted by (minutes, site id).
     unreachable
-        Demand ids with patients but no candidate site within the maximum time.
+        Demand ids with patients but no candidate site within the maximum time (and not
+        exempted).
+    exempt
+        Demand ids exempted from the maximum time because no candidate site lies within it
+        (e.g. the Wadden islands); they keep all their pairs.
     """
 
     intervention: str
@@ -47,6 +51,7 @@ class Block:
     order_site: np.ndarray
     order_minutes: np.ndarray
     unreachable: tuple[str, ...]
+    exempt: tuple[str, ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -91,6 +96,7 @@ def build_block(
     max_minutes: float,
     *,
     merge: bool = True,
+    exempt_unreachable: bool = False,
 ) -> Block:
     """Build the reach block of one intervention.
 
@@ -108,12 +114,22 @@ def build_block(
         Pairs with more minutes are dropped (``inf`` keeps all).
     merge
         Merge demand points with identical reach (exact; on by default).
+    exempt_unreachable
+        Points with no candidate site within ``max_minutes`` keep all their pairs instead of
+        being reported unreachable.
     """
     sites = tuple(sorted(candidates))
     site_pos = {s: i for i, s in enumerate(sites)}
     d = demand[demand > 0]
     p = pairs[pairs["site_id"].isin(site_pos) & pairs["demand_id"].isin(d.index)]
-    p = p[p["minutes"] <= max_minutes]
+    within = p["minutes"] <= max_minutes
+    exempt: tuple[str, ...] = ()
+    if exempt_unreachable:
+        has_near = set(p.loc[within, "demand_id"])
+        far_only = ~p["demand_id"].isin(has_near)
+        exempt = tuple(sorted(set(map(str, p.loc[far_only, "demand_id"]))))
+        within = within | far_only
+    p = p[within]
     site_idx = p["site_id"].map(site_pos).to_numpy(dtype=np.int64)
     minutes = p["minutes"].to_numpy(dtype=float)
     dem_ids = p["demand_id"].to_numpy(dtype=object)
@@ -155,4 +171,5 @@ def build_block(
         order_site=np.concatenate(out_site) if out_site else np.zeros(0, dtype=np.int64),
         order_minutes=np.concatenate(out_min) if out_min else np.zeros(0),
         unreachable=unreachable,
+        exempt=exempt,
     )

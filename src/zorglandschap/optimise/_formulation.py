@@ -61,10 +61,10 @@ def build_problem(
     stop_weight: float,
     start_weight: float,
     elastic: frozenset[str] = frozenset(),
-    far: bool = True,
+    far: bool | str = True,
     name: str = "concentration",
 ) -> tuple[pulp.LpProblem, Handles]:
-    """Build the (relaxed near-far) MILP for a group of coupled interventions.
+    r"""Build the near-far MILP for a group of coupled interventions.
 
     Parameters
     ----------
@@ -86,8 +86,11 @@ def build_problem(
         Diagnosis mode(s) from :data:`ELASTIC_MODES`: slack variables are added and the
         objective becomes the total slack (travel is ignored).
     far
-        Add the far-pool relaxation for sites outside each near set. Without it, the model is
-        the restriction to the near sets.
+        How the pairs outside each near set enter: ``"aggregate"`` — as x variables sharing one
+        aggregated link per site, :math:`\sum_{i \text{ far}} d_i x_{ij} \le y_j \sum d_i`
+        (exact: with binary y both link forms allow the same plans; only the LP is weaker);
+        ``True`` — as one far-pool variable per point (a relaxation, see the model docstring);
+        ``False`` — not at all (the restriction to the near sets).
     name
         Problem name.
     """
@@ -117,7 +120,8 @@ def build_problem(
             useless = reach_dem[j] <= 0 or ("norm" not in elastic and reach_dem[j] + 1e-9 < V)
             if useless and lb == 0:
                 ub = 0
-            ys[j] = pulp.LpVariable(f"y_{b}_{j}", lowBound=lb, upBound=ub, cat=pulp.LpBinary)
+            # LpBinary would reset the bounds to [0, 1]: an integer in [lb, ub] keeps them
+            ys[j] = pulp.LpVariable(f"y_{b}_{j}", lowBound=lb, upBound=ub, cat=pulp.LpInteger)
             if site in spec.baseline:
                 obj_terms.append((ys[j], -stop_weight))
                 obj_const += stop_weight
@@ -131,6 +135,7 @@ def build_problem(
         xs: list[tuple[int, int, pulp.LpVariable]] = []
         fars: dict[int, pulp.LpVariable] = {}
         uns: dict[int, pulp.LpVariable] = {}
+        weak: list[list[tuple[pulp.LpVariable, float]]] = [[] for _ in range(n_sites)]
         nears = near[p]
         for m in range(block.n_points):
             sites_m, mins_m = block.reach(m)
@@ -147,7 +152,19 @@ def build_problem(
                 obj_terms.append((v, dm * float(mins_m[r])))
                 site_terms[j].append((v, dm))
                 con([(v, 1.0), (ys[j], -1.0)], Le, 0.0, f"link_{b}_{m}_{j}")
-            if far and k < len(sites_m):
+            if far == "aggregate":
+                for r in range(k, len(sites_m)):
+                    j = int(sites_m[r])
+                    if ys[j].upBound == 0:
+                        continue
+                    v = pulp.LpVariable(f"x_{b}_{m}_{j}", lowBound=0, upBound=1)
+                    xm.append(v)
+                    xs.append((m, j, v))
+                    row.append((v, 1.0))
+                    obj_terms.append((v, dm * float(mins_m[r])))
+                    site_terms[j].append((v, dm))
+                    weak[j].append((v, dm))
+            elif far and k < len(sites_m):
                 fv = pulp.LpVariable(f"f_{b}_{m}", lowBound=0, upBound=1)
                 fars[m] = fv
                 row.append((fv, 1.0))
@@ -171,6 +188,11 @@ def build_problem(
         h.unserved[p] = uns
         h.n_x += len(xs)
         h.n_far += len(fars)
+        # -- aggregated links for the far pairs -----------------------------------------
+        for j in range(n_sites):
+            if weak[j]:
+                big = float(sum(c for _, c in weak[j]))
+                con(weak[j] + [(ys[j], -big)], Le, 0.0, f"weak_{b}_{j}")
         # -- far pool --------------------------------------------------------------------
         ws: dict[int, pulp.LpVariable] = {}
         if fars:

@@ -495,6 +495,11 @@ class ConcentrationModel:
         Word for regions in messages (``ROAZ region``).
     demand_level
         Label of the demand level (``municipality``, ``pc4``, ``custom``).
+    beyond_limit
+        What to do with demand points that have no candidate site within the maximum time:
+        ``error`` (the plan is infeasible, with a diagnosis) or ``exempt`` (the limit does not
+        apply to them — e.g. the Wadden islands, beyond 90 minutes of any hospital — and the
+        result names them).
     settings
         Settings.
 
@@ -537,6 +542,7 @@ class ConcentrationModel:
         detail_pairs: pd.DataFrame | None = None,
         region_label: str = "region",
         demand_level: str = "custom",
+        beyond_limit: str = "error",
         settings: Settings = DEFAULT_SETTINGS,
     ) -> None:
         self._options: dict[str, Any] = {
@@ -688,8 +694,11 @@ class ConcentrationModel:
                 problems.append(
                     f"{p}: site(s) {', '.join(both)} are forced both open and closed; choose one."
                 )
+        if beyond_limit not in ("error", "exempt"):
+            problems.append(f"beyond_limit is {beyond_limit!r}; valid: 'error', 'exempt'.")
         problems_to_error(problems, kind=ScenarioError)
 
+        self.beyond_limit = beyond_limit
         self.interventions: tuple[str, ...] = tuple(interventions)
         self.demand = dem[interventions]
         self.pairs = pr.sort_values(["demand_id", "site_id"]).reset_index(drop=True)
@@ -797,6 +806,7 @@ class ConcentrationModel:
                     self.pairs,
                     self._candidates[p],
                     self.specs[p].max_minutes,
+                    exempt_unreachable=self.beyond_limit == "exempt",
                 )
                 for p in self.interventions
             }
@@ -861,6 +871,16 @@ class ConcentrationModel:
         rounds = 0
         n_vars = 0
         notes: list[str] = []
+        for p in self.interventions:
+            ex = blocks[p].exempt
+            if ex:
+                patients = float(self.demand.loc[list(ex), p].sum())
+                shown = ", ".join(names.get(i, i) for i in ex[:6]) + (" …" if len(ex) > 6 else "")
+                notes.append(
+                    f"{p}: {len(ex)} demand point(s) with {patients:.1f} patients a year have no "
+                    f"eligible site within {self.specs[p].max_minutes:g} minutes ({shown}); the "
+                    "limit does not apply to them (beyond_limit='exempt')."
+                )
         for comp in _components(self.interventions, self.share_sites):
             res = self._solve_component(comp, blocks, solver, deadline, gap)
             outcomes.append(res["outcome"])
@@ -928,13 +948,38 @@ class ConcentrationModel:
             )
             for p in comp
         }
+        if self.closest_assignment:
+            near = {p: full[p].copy() for p in comp}
         build_s = 0.0
         best_bound: float | None = None
         notes: list[str] = []
         rounds = 0
         outcome: SolveOutcome | None = None
         handles: Handles | None = None
-        while True:
+        if cs.strategy == "aggregate":
+            t0 = time.perf_counter()
+            prob, handles = build_problem(
+                blks,
+                self.specs,
+                near,
+                site_region=self._site_region,
+                share_groups=self.share_sites,
+                closest=self.closest_assignment,
+                stop_weight=self.stop_weight,
+                start_weight=self.start_weight,
+                far="aggregate",
+                name=f"concentration_{'_'.join(comp)}"[:60],
+            )
+            build_s += time.perf_counter() - t0
+            outcome = solve_problem(
+                prob,
+                solver=solver,
+                time_limit=max(deadline - time.perf_counter(), 1.0),
+                gap=gap,
+                settings=self.settings,
+            )
+            rounds = 1
+        while cs.strategy == "pool":
             rounds += 1
             last = rounds > cs.max_rounds
             if last:

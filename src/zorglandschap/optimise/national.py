@@ -1,0 +1,334 @@
+"""Build a :class:`ConcentrationModel` from the embedded Netherlands.
+
+Demand comes from :func:`zorglandschap.demand.intervention_demand` (national volume × age-weighted
+population share), travel times from :mod:`zorglandschap.travel` (PC4 → site minutes), today's
+providers from :mod:`zorglandschap.baseline`.
+
+Demand resolution. Complex care has about 0.1–1 patient per PC4 per year, so the default is to
+solve on **municipality** demand and report travel at both levels:
+
+* the municipality's patients are the sum of its PC4s';
+* its time to a site is the **patient-weighted mean** of its PC4s' times to that site (so the
+  municipality objective equals the PC4 objective of the same plan whenever a municipality's
+  patients all go to one site);
+* the plan is then evaluated at PC4 level (``detail_indicators``): each PC4 follows its
+  municipality's shares, with its own travel time. A PC4 can therefore lie beyond the maximum
+  time even when its municipality's mean does not; the detail indicators show that honestly.
+
+``demand="pc4"`` solves on PC4 demand directly (exact at the finer level, slower).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from zorglandschap.baseline import baseline_providers, estimate_catchment_volumes
+from zorglandschap.demand import aggregate_demand, intervention_demand, resolve_intervention
+from zorglandschap.errors import DataError, ScenarioError
+from zorglandschap.optimise.concentration import ConcentrationModel
+from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+
+#: Region layers a guarantee can be set on: option name -> municipality column.
+REGION_COLUMNS: dict[str, str] = {"roaz": "roaz", "iza": "iza"}
+
+#: Eligibility rules by name (``year`` is the site-state year).
+ELIGIBILITY_RULES: tuple[str, ...] = ("all", "seh_24_7", "seh")
+
+
+def _long_minutes(minutes: pd.DataFrame) -> pd.DataFrame:
+    """Accept PC4 × site minutes wide (columns = site ids) or long (pc4, site_id, minutes)."""
+    if {"site_id", "minutes"} <= set(minutes.columns):
+        frame = minutes.reset_index() if "pc4" not in minutes.columns else minutes
+        if "pc4" not in frame.columns:
+            frame = frame.rename(columns={frame.columns[0]: "pc4"})
+        out = frame[["pc4", "site_id", "minutes"]].copy()
+    else:
+        wide = minutes.copy()
+        wide.index = wide.index.astype(str)
+        wide.index.name = "pc4"
+        out = wide.stack().rename("minutes").reset_index()
+        out.columns = ["pc4", "site_id", "minutes"]
+    out["pc4"] = out["pc4"].astype(str)
+    out["site_id"] = out["site_id"].astype(str)
+    out["minutes"] = out["minutes"].astype(float)
+    return out[np.isfinite(out["minutes"])].reset_index(drop=True)
+
+
+def pc4_site_minutes(landscape: Any, *, profile: str = "car", settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+    """PC4 → site travel minutes (long: ``pc4, site_id, minutes``) from the travel module.
+
+    Raises
+    ------
+    DataError
+        If the travel module cannot provide the matrix.
+    """
+    try:
+        from zorglandschap.travel import demand_site_minutes  # type: ignore[attr-defined]
+    except ImportError as exc:  # pragma: no cover - depends on the travel module
+        raise DataError(
+            "zorglandschap.travel.demand_site_minutes is not available; pass travel_minutes= "
+            "(a PC4 × site minutes table) instead."
+        ) from exc
+    return _long_minutes(demand_site_minutes(landscape, profile, settings=settings))
+
+
+def municipality_pairs(
+    pc4_pairs: pd.DataFrame, pc4_weight: pd.Series, pc4_to_municipality: pd.Series
+) -> pd.DataFrame:
+    """Municipality → site minutes: the weighted mean over the municipality's PC4s.
+
+    Parameters
+    ----------
+    pc4_pairs
+        Columns ``pc4, site_id, minutes``.
+    pc4_weight
+        Weight per PC4 (patients a year); PC4s with zero weight are ignored unless the whole
+        municipality has zero weight (then an unweighted mean is used).
+    pc4_to_municipality
+        Municipality code per PC4.
+
+    Examples
+    --------
+    >>> pairs = pd.DataFrame({"pc4": ["1", "2"], "site_id": ["S", "S"], "minutes": [10.0, 20.0]})
+    >>> municipality_pairs(pairs, pd.Series({"1": 3.0, "2": 1.0}), pd.Series({"1": "G", "2": "G"}))
+      demand_id site_id  minutes
+    0         G       S     12.5
+    """
+    p = pc4_pairs.copy()
+    p["mun"] = p["pc4"].map(pc4_to_municipality)
+    p = p.dropna(subset=["mun"])
+    w = p["pc4"].map(pc4_weight).fillna(0.0).to_numpy(float)
+    p["w"] = w
+    p["wt"] = w * p["minutes"].to_numpy(float)
+    g = p.groupby(["mun", "site_id"], sort=True)
+    agg = g[["w", "wt"]].sum()
+    plain = g["minutes"].mean()
+    minutes = np.where(agg["w"] > 0, agg["wt"] / agg["w"].where(agg["w"] > 0, 1.0), plain)
+    out = agg.reset_index()[["mun", "site_id"]].rename(columns={"mun": "demand_id"})
+    out["minutes"] = minutes
+    return out
+
+
+def eligible_sites(landscape: Any, rule: str | Iterable[str], *, year: int = 2025) -> list[str]:
+    """Candidate sites by rule: ``all``, ``seh_24_7`` (24/7 SEH in ``year``), ``seh`` (any SEH),
+    or an explicit list of site ids."""
+    sites = landscape.sites
+    if isinstance(rule, str):
+        if rule == "all":
+            return sorted(map(str, sites.index))
+        col = f"seh_{year}"
+        if col not in sites.columns:
+            raise ScenarioError(f"No site state for year {year}; the sites table has no {col!r}.")
+        if rule == "seh_24_7":
+            return sorted(map(str, sites.index[sites[col] == "24/7"]))
+        if rule == "seh":
+            return sorted(map(str, sites.index[sites[col] != "none"]))
+        raise ScenarioError(
+            f"Unknown eligibility rule {rule!r}; valid: {', '.join(ELIGIBILITY_RULES)}, or a list "
+            "of site ids."
+        )
+    return sorted(map(str, rule))
+
+
+def landscape_model(
+    landscape: Any,
+    interventions: str | Sequence[str],
+    *,
+    demand: str = "municipality",
+    norms: float | Mapping[str, float] | None = None,
+    volumes: Mapping[str, float] | None = None,
+    scale: float | Mapping[str, float] = 1.0,
+    max_minutes: float | Mapping[str, float] | None = None,
+    per_region: int | Mapping[str, int] = 0,
+    region: str = "roaz",
+    eligible: str | Iterable[str] | Mapping[str, Iterable[str]] = "all",
+    year: int = 2025,
+    baseline: bool = True,
+    profile: str = "car",
+    travel_minutes: pd.DataFrame | None = None,
+    beyond_limit: str = "exempt",
+    settings: Settings = DEFAULT_SETTINGS,
+    **options: Any,
+) -> ConcentrationModel:
+    """A concentration model on the embedded Netherlands (or a regional extract).
+
+    Parameters
+    ----------
+    landscape
+        :class:`~zorglandschap.landscape.Landscape`.
+    interventions
+        Intervention id(s) or alias(es) (``pancreas``, ``oesophagus``, ...).
+    demand
+        ``municipality`` (default) or ``pc4``: the demand level the model is solved on.
+    norms
+        Norm(s) overriding the norms table (one value for a single intervention, or a mapping).
+        Where the table has no norm and none is given, the model refuses to build.
+    volumes, scale
+        National volumes overriding the table, and a growth factor (see
+        :func:`~zorglandschap.demand.intervention_demand`).
+    max_minutes
+        Maximum travel time (default ``settings.concentration.max_minutes``).
+    per_region
+        At least this many sites per region of ``region`` (``roaz`` or ``iza``).
+    region
+        The region layer of the guarantees and the indicators.
+    eligible
+        Eligibility rule (``all``, ``seh_24_7``, ``seh``), a list of site ids, or a mapping per
+        intervention.
+    year
+        Site-state year for the eligibility rules.
+    baseline
+        Include today's providers (disruption, changes, known/estimated volumes).
+    profile
+        Travel profile (``car``).
+    travel_minutes
+        Precomputed PC4 × site minutes (wide or long); default: from the travel module.
+    beyond_limit
+        ``exempt`` (default here): demand points with no eligible site within the maximum time
+        (the Wadden islands at 90 minutes by car and ferry) are exempt from it and named in the
+        result; ``error`` makes such a plan infeasible.
+    settings
+        Settings.
+    **options
+        Any other keyword option of :class:`ConcentrationModel` (``min_sites``,
+        ``closest_assignment``, ``share_sites``, ``open_sites``, ``stop_weight``, ...).
+    """
+    names = [interventions] if isinstance(interventions, str) else list(interventions)
+    ids = [resolve_intervention(landscape.norms, n) for n in names]
+    if len(set(ids)) != len(ids):
+        raise ScenarioError(f"Intervention(s) given twice: {', '.join(names)}.")
+    if demand not in ("municipality", "pc4"):
+        raise ScenarioError(f"Unknown demand level {demand!r}; valid: 'municipality', 'pc4'.")
+    if region not in REGION_COLUMNS:
+        raise ScenarioError(f"Unknown region layer {region!r}; valid: {', '.join(REGION_COLUMNS)}.")
+    # norms: explicit overrides, else the table; blank stays blank (the model refuses it)
+    norm_map: dict[str, float | None] = {}
+    for name, p in zip(names, ids, strict=True):
+        given: Any = None
+        if isinstance(norms, Mapping):
+            given = norms.get(name, norms.get(p))
+        elif norms is not None:
+            if len(ids) > 1:
+                raise ScenarioError("Give norms as a mapping when solving several interventions.")
+            given = norms
+        if given is None:
+            raw = landscape.norms.at[p, "norm_min_per_year"]
+            given = None if pd.isna(raw) else float(raw)
+        norm_map[p] = given
+    missing = [p for p, v in norm_map.items() if v is None]
+    if missing:
+        raise ScenarioError(
+            f"No volume norm for {', '.join(missing)} in the norms table (blank = not found); "
+            "give one, e.g. --norm 20 or norms={...} in a scenario. A norm is never defaulted."
+        )
+    vol_map = None
+    if volumes is not None:
+        vol_map = {resolve_intervention(landscape.norms, k): float(v) for k, v in volumes.items()}
+    scale_map: float | dict[str, float] = (
+        {resolve_intervention(landscape.norms, k): float(v) for k, v in scale.items()}
+        if isinstance(scale, Mapping)
+        else float(scale)
+    )
+    pc4_demand = intervention_demand(
+        landscape, ids, volumes=vol_map, scale=scale_map, settings=settings
+    )
+    long = (
+        pc4_site_minutes(landscape, profile=profile, settings=settings)
+        if travel_minutes is None
+        else _long_minutes(travel_minutes)
+    )
+    long = long[long["pc4"].isin(pc4_demand.index) & long["site_id"].isin(landscape.sites.index.astype(str))]
+    munis = landscape.municipalities
+    reg_col = REGION_COLUMNS[region]
+    pc4_mun = landscape.pc4["gemeentecode"].astype(str)
+    pc4_mun.index = pc4_mun.index.astype(str)
+    # eligibility
+    if isinstance(eligible, Mapping):
+        elig: Any = {
+            resolve_intervention(landscape.norms, k): eligible_sites(landscape, v, year=year)
+            for k, v in eligible.items()
+        }
+    else:
+        elig = eligible_sites(landscape, eligible, year=year)
+    sites = pd.DataFrame(
+        {
+            "name": landscape.sites["name"].astype(str),
+            "region": landscape.sites["gemeentecode"].map(munis[reg_col]).astype(str)
+            if region != "roaz"
+            else landscape.sites["roaz"].astype(str),
+        }
+    )
+    sites.index = sites.index.astype(str)
+    weight = pc4_demand.sum(axis=1)
+    if demand == "municipality":
+        dem = aggregate_demand(pc4_demand, pc4_mun)
+        pairs = municipality_pairs(long, weight, pc4_mun)
+        demand_region = munis[reg_col].astype(str)
+        demand_region.index = demand_region.index.astype(str)
+        demand_names = munis["name"].astype(str)
+        demand_names.index = demand_names.index.astype(str)
+        detail = pc4_demand.reset_index().rename(columns={"pc4": "detail_id"})
+        detail["demand_id"] = detail["detail_id"].map(pc4_mun)
+        detail_pairs = long.rename(columns={"pc4": "detail_id"})
+    else:
+        dem = pc4_demand
+        pairs = long.rename(columns={"pc4": "demand_id"})
+        demand_region = pc4_mun.map(munis[reg_col]).astype(str)
+        demand_names = pd.Series(
+            {k: f"PC4 {k} ({munis.at[v, 'name']})" for k, v in pc4_mun.items() if v in munis.index}
+        )
+        detail = None
+        detail_pairs = None
+    base_map: dict[str, list[str]] = {}
+    bvol_rows: list[dict[str, Any]] = []
+    if baseline:
+        for p in ids:
+            b = baseline_providers(landscape, p, settings=settings)
+            base_map[p] = list(b["site_id"])
+            if len(b) == 0:
+                continue
+            est = estimate_catchment_volumes(dem[p], pairs, b["site_id"])
+            for r in b.itertuples(index=False):
+                if not math.isnan(r.volume):
+                    bvol_rows.append(
+                        {
+                            "intervention": p,
+                            "site_id": r.site_id,
+                            "volume": r.volume,
+                            "source": f"known ({r.volume_source})",
+                        }
+                    )
+                else:
+                    bvol_rows.append(
+                        {
+                            "intervention": p,
+                            "site_id": r.site_id,
+                            "volume": float(est.get(r.site_id, 0.0)),
+                            "source": "estimate: nearest-provider catchment of the modelled demand",
+                        }
+                    )
+    return ConcentrationModel(
+        dem,
+        pairs,
+        norms={p: float(v) for p, v in norm_map.items() if v is not None},
+        max_minutes=max_minutes,
+        sites=sites,
+        baseline=base_map if baseline else None,
+        baseline_volume=pd.DataFrame(bvol_rows, columns=["intervention", "site_id", "volume", "source"]),
+        per_region=per_region,
+        eligible=elig,
+        demand_region=demand_region,
+        demand_names=demand_names,
+        detail=detail,
+        detail_pairs=detail_pairs,
+        region_label=f"{region.upper()} region",
+        demand_level=demand,
+        beyond_limit=beyond_limit,
+        settings=settings,
+        **options,
+    )

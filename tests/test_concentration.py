@@ -1,0 +1,278 @@
+"""Complex-care concentration on hand-made instances whose optimum is computed by hand.
+
+The instance (3 sites, 5 demand points, 40 patients a year; minutes per pair):
+
+======  ========  ====  ====  ====
+point   patients   A     B     C
+======  ========  ====  ====  ====
+p1         10      10    30    50
+p2          8      20    10    40
+p3          6      45    15    10
+p4         12      60    35     5
+p5          4      25    30    20
+======  ========  ====  ====  ====
+
+Hand computation (patient-minutes a year, everyone to the nearest open site unless a norm needs
+otherwise): one site — A 1350, B 1010, C 1020; two sites (at most floor(40/15) = 2 at norm 15):
+{A, C} 460 (A 18, C 22 patients), {B, C} 580, {A, B} 790 + 10 (A needs one more patient: p2
+moves, +10). Norm 20: {A, C} needs 2 more patients at A; the cheapest is p5 (25 instead of 20
+minutes, +5 each): 470. Norm 25: two sites need 50 > 40, so one site: B, 1010.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pandas as pd
+import pytest
+
+from zorglandschap.errors import InfeasiblePlan, ScenarioError
+from zorglandschap.optimise import ConcentrationModel
+from zorglandschap.optimise.solver import highs_available
+
+SOLVERS = ["cbc"] + (["highs"] if highs_available() else [])
+
+MINUTES = {
+    "p1": {"A": 10, "B": 30, "C": 50},
+    "p2": {"A": 20, "B": 10, "C": 40},
+    "p3": {"A": 45, "B": 15, "C": 10},
+    "p4": {"A": 60, "B": 35, "C": 5},
+    "p5": {"A": 25, "B": 30, "C": 20},
+}
+PATIENTS = {"p1": 10.0, "p2": 8.0, "p3": 6.0, "p4": 12.0, "p5": 4.0}
+
+
+def tiny_pairs() -> pd.DataFrame:
+    rows = [(i, j, float(t)) for i, row in MINUTES.items() for j, t in row.items()]
+    return pd.DataFrame(rows, columns=["demand_id", "site_id", "minutes"])
+
+
+def tiny_sites() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"name": ["Site A", "Site B", "Site C"], "region": ["R1", "R1", "R2"]},
+        index=pd.Index(["A", "B", "C"], name="site_id"),
+    )
+
+
+def tiny(norm: float, **options: object) -> ConcentrationModel:
+    demand = pd.Series(PATIENTS, name="p")
+    options.setdefault("max_minutes", math.inf)
+    return ConcentrationModel.from_pairs(
+        demand, tiny_pairs(), norm=norm, sites=tiny_sites(), **options
+    )
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(
+    ("norm", "sites", "travel"),
+    [(15, ["A", "C"], 460.0), (20, ["A", "C"], 470.0), (25, ["B"], 1010.0)],
+)
+def test_hand_optimum(solver: str, norm: float, sites: list[str], travel: float) -> None:
+    result = tiny(norm).solve(solver=solver)
+    assert result.status == "optimal"
+    assert result.offering() == sites
+    assert result.objective == pytest.approx(travel)
+    assert result.travel == pytest.approx(travel)
+    assert result.gap is not None and result.gap <= 1e-4
+    # every offering site meets the norm; every patient is served exactly once
+    offers = result.sites[result.sites["offers"]]
+    assert (offers["volume"] >= norm - 1e-6).all()
+    served = result.flows.groupby("demand_id")["patients"].sum()
+    assert served.to_dict() == pytest.approx(PATIENTS)
+
+
+def test_norm_20_moves_two_p5_patients_to_a() -> None:
+    flows = tiny(20).solve(solver="cbc").flows
+    p5 = flows[flows["demand_id"] == "p5"].set_index("site_id")["patients"]
+    assert p5.to_dict() == pytest.approx({"A": 2.0, "C": 2.0})
+
+
+def test_raised_norm_gives_fewer_sites_and_more_travel() -> None:
+    low, high = tiny(15).solve(), tiny(25).solve()
+    assert len(high.offering()) < len(low.offering())
+    assert high.travel > low.travel
+
+
+def test_max_minutes_drops_pairs_but_keeps_optimum() -> None:
+    result = tiny(15, max_minutes=30).solve()
+    assert result.offering() == ["A", "C"]
+    assert result.objective == pytest.approx(460.0)
+    assert result.flows["minutes"].max() <= 30
+
+
+def test_unreachable_point_is_diagnosed_with_the_time_needed() -> None:
+    result = tiny(15, max_minutes=12).solve()
+    assert result.status == "infeasible"
+    text = " ".join(result.diagnosis)
+    assert "no eligible site within 12 minutes: p5" in text
+    assert "raise the maximum travel time to 20 minutes" in text
+
+
+def test_exempt_points_keep_their_sites_beyond_the_limit() -> None:
+    # p1 reaches nothing within 8 minutes... neither do most: only p4 (C, 5) does
+    result = tiny(5, max_minutes=8, beyond_limit="exempt").solve()
+    assert result.status == "optimal"
+    assert any("limit does not apply" in d for d in result.diagnosis)
+
+
+def test_region_guarantee_infeasible_gives_plain_words_and_relaxation() -> None:
+    result = tiny(25, per_region=1).solve()
+    assert result.status == "infeasible"
+    text = "\n".join(result.diagnosis)
+    # counting check: 2 sites x 25 = 50 > 40 patients
+    assert "need 50 patients a year" in text and "Lower the norm to 20" in text
+    # elastic model: the largest norm with one site per region is 20 (40 patients split)
+    assert "largest norm that can be met is 20.0" in text
+    # or drop one region guarantee
+    assert "guarantee for R" in text
+    with pytest.raises(InfeasiblePlan, match="infeasible") as info:
+        result.raise_for_status()
+    assert info.value.diagnosis == list(result.diagnosis)
+
+
+def test_region_guarantee_holds_when_feasible() -> None:
+    result = tiny(20, per_region=1).solve()
+    assert result.status == "optimal"
+    regions = set(result.sites[result.sites["offers"]]["region"])
+    assert regions == {"R1", "R2"}
+
+
+def test_closest_assignment_changes_the_plan() -> None:
+    # with closest assignment p5 must go to C when A and C are open, so A keeps 18 < 20:
+    # no two-site plan meets the norm and the best single site is B (1010)
+    for solver in SOLVERS:
+        result = tiny(20, closest_assignment=True).solve(solver=solver)
+        assert result.status == "optimal"
+        assert result.offering() == ["B"]
+        assert result.objective == pytest.approx(1010.0)
+
+
+def test_forced_and_closed_sites() -> None:
+    assert tiny(15, closed_sites=["A"]).solve().offering() == ["B", "C"]
+    forced = tiny(15, open_sites=["B"]).solve()
+    assert forced.offering() == ["B", "C"]
+    assert forced.objective == pytest.approx(580.0)
+    assert tiny(15, eligible=["A", "B"]).solve().objective == pytest.approx(800.0)
+
+
+def test_site_count_bounds() -> None:
+    assert tiny(15, max_sites=1).solve().offering() == ["B"]
+    bad = tiny(15, min_sites=3).solve()
+    assert bad.status == "infeasible"
+    assert any("need at least 3 site(s)" in d for d in bad.diagnosis)
+
+
+def test_capacity() -> None:
+    # C may take at most 15 patients: {A, C} has C 22, so 7 must move to A at the least cost:
+    # p5 (4 x +5) and 3 of p3 (3 x +35) = 20 + 105 = 125 -> 585; {B, C} with C <= 15:
+    # B 18, C 22 -> 7 move to B: all 6 of p3 (+5 each) and 1 of p5 (+10) = 40 -> 620.
+    cap = pd.Series({"C": 15.0})
+    result = tiny(15, capacity=cap).solve()
+    assert result.offering() == ["A", "C"]
+    assert result.objective == pytest.approx(585.0)
+
+
+def test_disruption_weight_keeps_todays_team() -> None:
+    # baseline: B offers today. With weight w: {A,C} 460 + 3w, {B,C} 580 + w, {B} 1010.
+    for w, sites, obj in [(0, ["A", "C"], 460.0), (100, ["B", "C"], 680.0), (600, ["B"], 1010.0)]:
+        result = tiny(15, baseline=["B"], stop_weight=w, start_weight=w).solve()
+        assert result.offering() == sites
+        assert result.objective == pytest.approx(obj)
+    changes = tiny(15, baseline=["B"]).solve().changes()
+    assert dict(zip(changes["site_id"], changes["change"], strict=True)) == {
+        "A": "starts",
+        "B": "stops",
+        "C": "starts",
+    }
+
+
+def test_tradeoff_curves_in_one_call() -> None:
+    curve = tiny(15).tradeoff()
+    assert curve.points["value"].tolist() == [1.0, 2.0]
+    assert curve.points["travel"].tolist() == pytest.approx([1010.0, 460.0])
+    dis = tiny(15, baseline=["B"]).tradeoff(disruption_weights=[0, 100, 600])
+    assert dis.points["sites"].tolist() == [2, 2, 1]
+    assert dis.points["stops"].tolist() == [1, 0, 0]
+    assert dis.points["starts"].tolist() == [2, 1, 0]
+
+
+def test_share_sites_couples_interventions() -> None:
+    # q's demand sits at p4 only, near C; sharing forces p's plan to include q's site.
+    demand = pd.DataFrame(
+        {"p": PATIENTS, "q": {"p1": 0.0, "p2": 0.0, "p3": 0.0, "p4": 30.0, "p5": 0.0}}
+    )
+    base = ConcentrationModel(
+        demand, tiny_pairs(), norms={"p": 15, "q": 15}, sites=tiny_sites(), max_sites={"q": 1}
+    )
+    free = base.solve()
+    assert free.offering("q") == ["C"] and free.offering("p") == ["A", "C"]
+    shared = base.replace(share_sites=[("p", "q")], max_sites={"q": 1, "p": 1}).solve()
+    assert shared.offering("p") == shared.offering("q") == ["C"]
+    assert shared.objective == pytest.approx(1020.0 + 30 * 5.0)
+
+
+def test_merged_demand_points_give_the_same_plan() -> None:
+    # p6 (1 patient) has p1's reach: it is merged with p1, and the optimum stays {A, C}
+    demand = pd.Series({**PATIENTS, "p6": 1.0}, name="p")
+    pairs = pd.concat(
+        [tiny_pairs(), tiny_pairs().query("demand_id == 'p1'").assign(demand_id="p6")]
+    )
+    model = ConcentrationModel.from_pairs(demand, pairs, norm=15, max_minutes=math.inf)
+    assert model.blocks()["p"].n_points == 5
+    result = model.solve()
+    assert result.objective == pytest.approx(460.0 + 1 * 10)
+    assert set(result.flows["demand_id"]) == {"p1", "p2", "p3", "p4", "p5", "p6"}
+
+
+@pytest.mark.parametrize("strategy", ["aggregate", "pool"])
+@pytest.mark.parametrize("near", [1, 2])
+def test_near_far_strategies_are_exact(strategy: str, near: int) -> None:
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    settings = DEFAULT_SETTINGS.replace(concentration={"strategy": strategy, "near_sites": near})
+    for norm, obj in [(15, 460.0), (20, 470.0), (25, 1010.0)]:
+        result = tiny(norm, settings=settings).solve()
+        assert result.status == "optimal"
+        assert result.objective == pytest.approx(obj)
+
+
+def test_result_exports(tmp_path: object) -> None:
+    result = tiny(20).solve()
+    data = json.loads(result.to_json())
+    assert data["status"] == "optimal"
+    assert [s["site_id"] for s in data["sites"]] == ["A", "C"]
+    assert {"gap", "objective", "seconds", "mean_minutes", "p90_minutes", "max_minutes"} <= set(data)
+    assert data["max_minutes"] == pytest.approx(25.0)
+    # same inputs, same bytes (apart from the timings)
+    again = json.loads(tiny(20).solve().to_json())
+    for d in (data, again):
+        d.pop("seconds"), d.pop("build_seconds")
+    assert again == data
+    written = result.to_csv(tmp_path)  # type: ignore[arg-type]
+    assert sorted(p.name for p in written) == ["flows.csv", "indicators.csv", "sites.csv"]
+
+
+def test_indicators_are_patient_weighted() -> None:
+    ind = tiny(15).solve().indicators
+    row = ind[ind["region"] == "all"].iloc[0]
+    assert row["mean_minutes"] == pytest.approx(460.0 / 40.0)
+    assert row["max_minutes"] == pytest.approx(20.0)
+    # minutes sorted: 5 (12), 10 (10), 10 (6), 20 (8), 20 (4): 90% of 40 = 36 -> 20
+    assert row["p90_minutes"] == pytest.approx(20.0)
+
+
+def test_missing_norm_is_never_defaulted() -> None:
+    demand = pd.DataFrame({"p": PATIENTS})
+    with pytest.raises(ScenarioError, match="never defaulted"):
+        ConcentrationModel(demand, tiny_pairs(), norms={})
+
+
+def test_input_errors_name_the_field_and_the_fix() -> None:
+    with pytest.raises(ScenarioError, match="unknown site"):
+        tiny(15, open_sites=["Z"])
+    bad = tiny_pairs().assign(minutes=-1.0)
+    with pytest.raises(ScenarioError, match="negative minutes"):
+        ConcentrationModel.from_pairs(pd.Series(PATIENTS, name="p"), bad, norm=15)
+    with pytest.raises(ScenarioError, match="forced both open and closed"):
+        tiny(15, open_sites=["A"], closed_sites=["A"])
