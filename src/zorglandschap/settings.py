@@ -95,7 +95,11 @@ class ConcentrationSettings:
     #: Nearest candidate sites per demand point in the first near-far round; the re-solve adds
     #: more where needed, so the value changes speed, never the optimum. Tuned on the national
     #: instance (bench/bench_concentration.py).
-    near_sites: int = 8
+    near_sites: int = 4
+    #: How pairs beyond the near set enter the model: "aggregate" (x variables under one
+    #: aggregated link per site; exact in one solve) or "pool" (a far-pool relaxation, re-solved
+    #: with larger near sets until no far patient remains; exact). Chosen on the national bench.
+    strategy: str = "aggregate"
     #: Maximum near-far rounds before the full reach set is used. Assumption.
     max_rounds: int = 6
     #: Share of a demand point's patients in the far pool below which it counts as zero.
