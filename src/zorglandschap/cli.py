@@ -288,6 +288,84 @@ def map_command(
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser.")
 
 
+@app.command("concentrate")
+def concentrate_command(
+    intervention: Annotated[
+        list[str],
+        typer.Option("--intervention", help="Intervention id or alias (pancreas, liver, ...); repeat for several."),
+    ],
+    norm: Annotated[
+        float | None, typer.Option("--norm", help="Volume norm per site (default: the norms table).")
+    ] = None,
+    max_minutes: Annotated[
+        float | None, typer.Option("--max-minutes", help="Maximum travel time (default 90).")
+    ] = None,
+    per_roaz: Annotated[int, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")] = 0,
+    demand: Annotated[
+        str, typer.Option("--demand", help="Demand level solved on: municipality or pc4.")
+    ] = "municipality",
+    eligible: Annotated[
+        str, typer.Option("--eligible", help="Candidate sites: all, seh_24_7 or seh (2025).")
+    ] = "all",
+    closest: Annotated[
+        bool, typer.Option("--closest", help="Patients go to their nearest offering site.")
+    ] = False,
+    solver: Annotated[str, typer.Option("--solver", help="auto, highs or cbc.")] = "auto",
+    time_limit: Annotated[
+        float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
+    ] = None,
+    csv: Annotated[
+        Path | None, typer.Option("--csv", help="Folder to write sites/flows/indicators CSV.")
+    ] = None,
+    regions: RegionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Concentrate a complex intervention: which sites offer it, meeting the volume norm."""
+    from zorglandschap.optimise import landscape_model
+
+    names = intervention[0] if len(intervention) == 1 else intervention
+    norms: Any = norm
+    if norm is not None and len(intervention) > 1:
+        norms = dict.fromkeys(intervention, norm)
+    model = landscape_model(
+        load_landscape(regions),
+        names,
+        norms=norms,
+        max_minutes=max_minutes,
+        per_region=per_roaz,
+        demand=demand,
+        eligible=eligible,
+        closest_assignment=closest,
+    )
+    result = model.solve(solver=solver, time_limit=time_limit)
+    if csv is not None:
+        result.to_csv(csv)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    d = result.to_dict()
+    gap = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
+    console.print(
+        f"[bold]{', '.join(result.interventions)}[/]: {result.status} (gap {gap}, "
+        f"{d['seconds']:.1f} s, {result.solver}); {len(d['sites'])} site(s); mean "
+        f"{d['mean_minutes']} min, P90 {d['p90_minutes']} min, max {d['max_minutes']} min."
+    )
+    if d["sites"]:
+        table = Table(title="Offering sites")
+        for column in ("intervention", "site", "region", "volume", "norm", "change"):
+            table.add_column(column, justify="right" if column in ("volume", "norm") else "left")
+        for site in d["sites"]:
+            table.add_row(
+                site["intervention"], site["name"], str(site["region"]),
+                f"{site['volume']:.1f}", f"{site['norm']:g}", site["change"],
+            )  # fmt: skip
+        console.print(table)
+    for line in d["diagnosis"]:
+        console.print(f"- {line}", highlight=False, soft_wrap=True)
+    if result.status == "infeasible":
+        raise typer.Exit(1)
+
+
 def main() -> None:
     """Entry point: run the app and turn the package's own errors into one clear line."""
     try:
