@@ -1,0 +1,154 @@
+"""Benchmark: complex-care concentration on the national instance (build + solve times).
+
+Runs, on the embedded Netherlands with the default car travel times:
+
+* pancreatoduodenectomy (norm 20 and 40, >= 1 site per ROAZ region, 90 minutes), municipality
+  demand, HiGHS and CBC; the naive formulation (a strong x <= y link for every pair) for
+  comparison; the far-pool re-solve strategy;
+* the same at PC4 demand (HiGHS);
+* six interventions jointly (pancreas, oesophagus, stomach, liver, bladder, lung at their norms),
+  independent and with shared sites (pancreas + liver as HPB centres, oesophagus + stomach as
+  upper-GI centres);
+* the same pancreas instance as a plain p-median in PySAL spopt (bench-only dependency), with p
+  equal to the number of sites our model chose (no norm, no time limit, no region guarantee).
+
+Usage::
+
+    .venv/bin/python bench/bench_concentration.py [--quick] [--out bench/concentration.json]
+
+Results are summarised by hand in bench/RESULTS.md ("Complex-care concentration").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import time
+from typing import Any
+
+import numpy as np
+
+from zorglandschap.landscape import load_landscape
+from zorglandschap.optimise import landscape_model
+from zorglandschap.optimise.national import pc4_site_minutes
+from zorglandschap.settings import DEFAULT_SETTINGS
+
+SIX = ["pancreas", "oesophagus", "stomach", "liver", "bladder", "lung"]
+
+
+def run(label: str, make: Any, *, solver: str, time_limit: float = 300.0) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    model = make()
+    prep = time.perf_counter() - t0
+    result = model.solve(solver=solver, time_limit=time_limit)
+    d = result.to_dict()
+    row = {
+        "case": label,
+        "solver": solver,
+        "status": result.status,
+        "gap": result.gap,
+        "prepare_s": round(prep, 2),
+        "build_s": round(result.build_seconds, 2),
+        "total_s": round(result.seconds, 2),
+        "x_vars": result.variables,
+        "sites": len(d["sites"]),
+        "travel": None if result.travel is None else round(result.travel, 1),
+        "mean_min": d["mean_minutes"],
+        "p90_min": d["p90_minutes"],
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def spopt_pmedian(land: Any, minutes: Any, p: int, solver: str) -> dict[str, Any]:
+    import pulp
+    from spopt.locate import PMedian
+
+    from zorglandschap.demand import aggregate_demand, intervention_demand
+    from zorglandschap.optimise.national import municipality_pairs
+
+    pid = "pancreatoduodenectomy-whipple-pppd"
+    d = intervention_demand(land, [pid])
+    mun = aggregate_demand(d, land.pc4["gemeentecode"].astype(str))[pid]
+    pairs = municipality_pairs(minutes, d[pid], land.pc4["gemeentecode"].astype(str))
+    wide = pairs.pivot(index="demand_id", columns="site_id", values="minutes").reindex(mun.index)
+    cost = wide.to_numpy(float)
+    cost = np.where(np.isfinite(cost), cost, 1e4)
+    t0 = time.perf_counter()
+    model = PMedian.from_cost_matrix(cost, mun.to_numpy(float), p_facilities=p, name="pmedian")
+    build = time.perf_counter() - t0
+    cmd = pulp.HiGHS(msg=False) if solver == "highs" else pulp.PULP_CBC_CMD(msg=False)
+    model = model.solve(cmd)
+    total = time.perf_counter() - t0
+    row = {
+        "case": f"spopt PMedian p={p} (municipality, no norm/limit/regions)",
+        "solver": solver,
+        "status": pulp.LpStatus[model.problem.status],
+        "build_s": round(build, 2),
+        "total_s": round(total, 2),
+        "x_vars": int(cost.size),
+        "sites": int(sum(1 for v in model.fac_vars if (v.varValue or 0) > 0.5)),
+        "travel": round(float(pulp.value(model.problem.objective)), 1),
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="Only the municipality HiGHS runs.")
+    parser.add_argument("--out", default="bench/concentration.json")
+    args = parser.parse_args()
+    land = load_landscape()
+    t0 = time.perf_counter()
+    minutes = pc4_site_minutes(land, profile="car")
+    print(f"travel matrix: {time.perf_counter() - t0:.1f} s", flush=True)
+    rows: list[dict[str, Any]] = []
+    naive = DEFAULT_SETTINGS.replace(concentration={"near_sites": 10_000})
+    pool = DEFAULT_SETTINGS.replace(concentration={"strategy": "pool", "near_sites": 8})
+
+    def pancreas(norm: int, demand: str = "municipality", settings: Any = DEFAULT_SETTINGS) -> Any:
+        return lambda: landscape_model(
+            land, "pancreas", norms=norm, per_region=1, demand=demand,
+            travel_minutes=minutes, settings=settings,
+        )  # fmt: skip
+
+    solvers = ["highs"] if args.quick else ["highs", "cbc"]
+    for solver in solvers:
+        for norm in (20, 40):
+            rows.append(run(f"pancreas norm {norm}, municipality", pancreas(norm), solver=solver))
+    if not args.quick:
+        rows.append(run("pancreas norm 20, municipality, naive (strong links for all pairs)",
+                        pancreas(20, settings=naive), solver="highs"))  # fmt: skip
+        rows.append(run("pancreas norm 20, municipality, far-pool re-solve",
+                        pancreas(20, settings=pool), solver="highs"))  # fmt: skip
+        for norm in (20, 40):
+            rows.append(run(f"pancreas norm {norm}, PC4", pancreas(norm, "pc4"), solver="highs",
+                            time_limit=600))  # fmt: skip
+
+        def six(shared: bool) -> Any:
+            share = [("pancreas", "liver"), ("oesophagus", "stomach")] if shared else ()
+            from zorglandschap.demand import resolve_intervention
+
+            groups = [tuple(resolve_intervention(land.norms, n) for n in g) for g in share]
+            return lambda: landscape_model(
+                land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups
+            )
+
+        for solver in solvers:
+            rows.append(run("six jointly, independent", six(False), solver=solver))
+            rows.append(run("six jointly, shared HPB + upper-GI sites", six(True), solver=solver,
+                            time_limit=600))  # fmt: skip
+        p = rows[0]["sites"]
+        for solver in solvers:
+            rows.append(spopt_pmedian(land, minutes, p, solver))
+    meta = {"python": platform.python_version(), "machine": platform.machine(),
+            "processor": platform.processor()}  # fmt: skip
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump({"meta": meta, "rows": rows}, fh, indent=2, sort_keys=True)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
