@@ -242,7 +242,9 @@ def test_result_exports(tmp_path: object) -> None:
     data = json.loads(result.to_json())
     assert data["status"] == "optimal"
     assert [s["site_id"] for s in data["sites"]] == ["A", "C"]
-    assert {"gap", "objective", "seconds", "mean_minutes", "p90_minutes", "max_minutes"} <= set(data)
+    assert {"gap", "objective", "seconds", "mean_minutes", "p90_minutes", "max_minutes"} <= set(
+        data
+    )
     assert data["max_minutes"] == pytest.approx(25.0)
     # same inputs, same bytes (apart from the timings)
     again = json.loads(tiny(20).solve().to_json())

@@ -44,7 +44,9 @@ def test_scale_and_override(netherlands: Landscape) -> None:
 def test_blank_volume_is_never_defaulted(netherlands: Landscape) -> None:
     with pytest.raises(ScenarioError, match="no national annual volume"):
         intervention_demand(netherlands, ["rectal-cancer-resection"])
-    d = intervention_demand(netherlands, ["rectal-cancer-resection"], volumes={"rectal-cancer-resection": 10})
+    d = intervention_demand(
+        netherlands, ["rectal-cancer-resection"], volumes={"rectal-cancer-resection": 10}
+    )
     assert d.iloc[:, 0].sum() == pytest.approx(10.0)
 
 

@@ -123,15 +123,17 @@ def baseline_providers(
                 stops[sid] = max(stops.get(sid, 0), year)
             if r.record_type in _OFFER_TYPES and not pd.isna(r.annual_volume):
                 prev = volumes.get(sid)
-                y = year or 0
-                if prev is None or y > prev[0]:
-                    volumes[sid] = (y, float(r.annual_volume), f"{r.year}: {r.source}")
+                vyear = year or 0
+                if prev is None or vyear > prev[0]:
+                    volumes[sid] = (vyear, float(r.annual_volume), f"{r.year}: {r.source}")
             if r.record_type not in _OFFER_TYPES:
                 continue
             current = year is None or open_ended or year >= start
             if not current:
                 continue
-            note = "organisation-level record counted at each listed location" if len(ids) > 1 else ""
+            note = (
+                "organisation-level record counted at each listed location" if len(ids) > 1 else ""
+            )
             if year is None:
                 note = (note + "; " if note else "") + "undated record"
             prev_offer = offers.get(sid)
@@ -146,11 +148,19 @@ def baseline_providers(
     for sid in sorted(offers):
         rec = offers[sid]
         y = rec["record_year"]
-        if sid in stops and (y is None or stops[sid] >= int(y)):  # type: ignore[call-overload]
+        if sid in stops and (y is None or stops[sid] >= int(str(y))):
             continue
-        vy, vol, src = volumes.get(sid, (None, float("nan"), ""))
-        rows.append({**rec, "volume": vol, "volume_year": vy, "volume_source": src})
-    cols = ["site_id", "record_year", "volume", "volume_year", "volume_source", "confidence", "note"]
+        vy, vol, src = volumes.get(sid, (0, float("nan"), ""))
+        rows.append({**rec, "volume": vol, "volume_year": vy or None, "volume_source": src})
+    cols = [
+        "site_id",
+        "record_year",
+        "volume",
+        "volume_year",
+        "volume_source",
+        "confidence",
+        "note",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 

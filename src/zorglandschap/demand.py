@@ -88,9 +88,7 @@ def age_weights(intervention: str, *, settings: Settings = DEFAULT_SETTINGS) -> 
     return {band: float(w) for band, w in weights}
 
 
-def weighted_population(
-    pc4: pd.DataFrame, weights: Mapping[str, float]
-) -> pd.Series:
+def weighted_population(pc4: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
     """Age-weighted population per PC4: ``sum_a w_a * population_a``.
 
     Raises
@@ -155,7 +153,9 @@ def intervention_demand(
     base = landscape.pc4 if reference_pc4 is None else reference_pc4
     for p in interventions:
         if p not in norms.index:
-            problems.append(f"Unknown intervention {p!r}; valid ids: {', '.join(map(str, norms.index))}.")
+            problems.append(
+                f"Unknown intervention {p!r}; valid ids: {', '.join(map(str, norms.index))}."
+            )
             continue
         if p in volumes:
             vol = float(volumes[p])

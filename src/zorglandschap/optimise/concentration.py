@@ -160,7 +160,12 @@ class ConcentrationResult:
             for r in offers.itertuples(index=False)
         ]
         changes = [
-            {"intervention": r.intervention, "site_id": r.site_id, "name": r.name, "change": r.change}
+            {
+                "intervention": r.intervention,
+                "site_id": r.site_id,
+                "name": r.name,
+                "change": r.change,
+            }
             for r in self.changes().sort_values(["intervention", "site_id"]).itertuples(index=False)
         ]
         out: dict[str, Any] = {
@@ -296,11 +301,7 @@ def travel_indicators(
         w = g["patients"].to_numpy(float)
         t = g["minutes"].to_numpy(float)
         t = np.where(np.isfinite(t), t, np.inf)
-        thr = (
-            threshold[p]
-            if p in threshold
-            else min(threshold.values()) if threshold else math.inf
-        )
+        thr = threshold[p] if p in threshold else min(threshold.values()) if threshold else math.inf
         if p == "all":
             thr_arr = g["intervention"].map(threshold).to_numpy(float)
         else:
@@ -554,7 +555,9 @@ class ConcentrationModel:
         problems: list[str] = []
         # -- demand ----------------------------------------------------------------------
         if not isinstance(demand, pd.DataFrame):
-            raise DataError("demand must be a DataFrame: index demand ids, one column per intervention.")
+            raise DataError(
+                "demand must be a DataFrame: index demand ids, one column per intervention."
+            )
         dem = demand.copy()
         dem.index = dem.index.astype(str)
         dem.columns = [str(c) for c in dem.columns]
@@ -590,7 +593,9 @@ class ConcentrationModel:
                 "give travel minutes >= 0."
             )
         if pr.duplicated(["demand_id", "site_id"]).any():
-            problems.append("pairs has duplicate (demand_id, site_id) rows; give one time per pair.")
+            problems.append(
+                "pairs has duplicate (demand_id, site_id) rows; give one time per pair."
+            )
         unknown_dem = sorted(set(pr["demand_id"]) - set(dem.index))
         if unknown_dem:
             problems.append(
@@ -626,7 +631,10 @@ class ConcentrationModel:
             elif float(v) < 0:
                 problems.append(f"The norm for {p!r} is {v}; give patients a year >= 0.")
         tmax = _per_intervention(
-            cs.max_minutes if max_minutes is None else max_minutes, interventions, "max_minutes", problems
+            cs.max_minutes if max_minutes is None else max_minutes,
+            interventions,
+            "max_minutes",
+            problems,
         )
         for p, t in tmax.items():
             if t is None:
@@ -658,7 +666,9 @@ class ConcentrationModel:
         if any(k < 0 for k in region_req.values()):
             problems.append("per_region values must be >= 0.")
         forced_open = _site_set(open_sites, interventions, "open_sites", known_sites, problems)
-        forced_closed = _site_set(closed_sites, interventions, "closed_sites", known_sites, problems)
+        forced_closed = _site_set(
+            closed_sites, interventions, "closed_sites", known_sites, problems
+        )
         elig = _site_set(eligible, interventions, "eligible", known_sites, problems)
         shares: list[tuple[str, ...]] = []
         for g in share_sites:
@@ -682,7 +692,7 @@ class ConcentrationModel:
             else:
                 for p in interventions:
                     cap_map[p] = {str(k): float(v) for k, v in capacity.dropna().items()}
-        base = {p: frozenset() for p in interventions}
+        base: dict[str, frozenset[str]] = {p: frozenset() for p in interventions}
         if baseline is not None:
             for p, ss in baseline.items():
                 if str(p) in base:
@@ -713,17 +723,18 @@ class ConcentrationModel:
         self.demand_region = (
             demand_region.rename(index=str).astype(str) if demand_region is not None else None
         )
-        self.demand_names = demand_names.rename(index=str).astype(str) if demand_names is not None else None
+        self.demand_names = (
+            demand_names.rename(index=str).astype(str) if demand_names is not None else None
+        )
         self.detail = detail
         self.detail_pairs = detail_pairs
         self.baseline_volume = baseline_volume
-        self._site_region = {
-            str(k): str(v) for k, v in self.sites["region"].dropna().items()
-        }
+        self._site_region = {str(k): str(v) for k, v in self.sites["region"].dropna().items()}
         self._candidates: dict[str, list[str]] = {}
         self.specs: dict[str, Spec] = {}
         for p in interventions:
-            cand = set(elig[p]) if elig[p] is not None else set(known_sites)
+            allowed = elig[p]
+            cand = set(allowed) if allowed is not None else set(known_sites)
             cand -= forced_closed[p] or frozenset()
             self._candidates[p] = sorted(cand)
             self.specs[p] = Spec(
@@ -840,7 +851,9 @@ class ConcentrationModel:
             diagnosis. Use :meth:`ConcentrationResult.raise_for_status` to raise instead.
         """
         start = time.perf_counter()
-        budget = self.settings.solver.time_limit_seconds if time_limit is None else float(time_limit)
+        budget = (
+            self.settings.solver.time_limit_seconds if time_limit is None else float(time_limit)
+        )
         deadline = start + budget
         build_s = 0.0
         t0 = time.perf_counter()
@@ -906,7 +919,9 @@ class ConcentrationModel:
             return self._empty_result("no_solution", diag, start, build_s, solver_name)
         objective = float(sum(o.objective or 0.0 for o in outcomes))
         bound_parts = [o.bound for o in outcomes]
-        bound = float(sum(b for b in bound_parts if b is not None)) if None not in bound_parts else None
+        bound = (
+            float(sum(b for b in bound_parts if b is not None)) if None not in bound_parts else None
+        )
         from zorglandschap.optimise.solver import relative_gap
 
         achieved = relative_gap(objective, bound)
@@ -1097,7 +1112,9 @@ class ConcentrationModel:
                 name=f"elastic_{mode}",
             )
             limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), 5.0)
-            out = solve_problem(prob, solver=solver, time_limit=limit, gap=gap, settings=self.settings)
+            out = solve_problem(
+                prob, solver=solver, time_limit=limit, gap=gap, settings=self.settings
+            )
             vals: dict[str, object] = {
                 "sigma": {p: v.varValue or 0.0 for p, v in h.sigma.items()},
                 "region": {k: v.varValue or 0.0 for k, v in h.region_slack.items()},
@@ -1258,7 +1275,9 @@ class ConcentrationModel:
             travel=travel,
         )
 
-    def _detail_indicators(self, flows: pd.DataFrame, threshold: Mapping[str, float]) -> pd.DataFrame:
+    def _detail_indicators(
+        self, flows: pd.DataFrame, threshold: Mapping[str, float]
+    ) -> pd.DataFrame:
         assert self.detail is not None and self.detail_pairs is not None
         det = self.detail.copy()
         det["detail_id"] = det["detail_id"].astype(str)
@@ -1290,9 +1309,7 @@ class ConcentrationModel:
             if self.demand_region is not None
             else pd.Series("all", index=df.index)
         )
-        return travel_indicators(
-            df.assign(region=region.values), threshold=threshold, level="pc4"
-        )
+        return travel_indicators(df.assign(region=region.values), threshold=threshold, level="pc4")
 
     # -- trade-off ---------------------------------------------------------------------------
 
@@ -1346,9 +1363,15 @@ class ConcentrationModel:
             p = self.interventions[0]
             spec = self.specs[p]
             if sites is None:
-                low = max(1, sum(spec.per_region.values()), len(spec.force_open), spec.min_sites or 0)
+                low = max(
+                    1, sum(spec.per_region.values()), len(spec.force_open), spec.min_sites or 0
+                )
                 total = float(self.demand[p].sum())
-                high = math.floor(total / spec.norm + 1e-9) if spec.norm > 0 else len(self._candidates[p])
+                high = (
+                    math.floor(total / spec.norm + 1e-9)
+                    if spec.norm > 0
+                    else len(self._candidates[p])
+                )
                 high = min(high, len(self._candidates[p]))
                 if spec.max_sites is not None:
                     high = min(high, spec.max_sites)

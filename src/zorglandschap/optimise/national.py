@@ -59,7 +59,9 @@ def _long_minutes(minutes: pd.DataFrame) -> pd.DataFrame:
     return out[np.isfinite(out["minutes"])].reset_index(drop=True)
 
 
-def pc4_site_minutes(landscape: Any, *, profile: str = "car", settings: Settings = DEFAULT_SETTINGS) -> pd.DataFrame:
+def pc4_site_minutes(
+    landscape: Any, *, profile: str = "car", settings: Settings = DEFAULT_SETTINGS
+) -> pd.DataFrame:
     """PC4 → site travel minutes (long: ``pc4, site_id, minutes``) from the travel module.
 
     Raises
@@ -68,7 +70,7 @@ def pc4_site_minutes(landscape: Any, *, profile: str = "car", settings: Settings
         If the travel module cannot provide the matrix.
     """
     try:
-        from zorglandschap.travel import demand_site_minutes  # type: ignore[attr-defined]
+        from zorglandschap.travel import demand_site_minutes
     except ImportError as exc:  # pragma: no cover - depends on the travel module
         raise DataError(
             "zorglandschap.travel.demand_site_minutes is not available; pass travel_minutes= "
@@ -242,7 +244,9 @@ def landscape_model(
         if travel_minutes is None
         else _long_minutes(travel_minutes)
     )
-    long = long[long["pc4"].isin(pc4_demand.index) & long["site_id"].isin(landscape.sites.index.astype(str))]
+    long = long[
+        long["pc4"].isin(pc4_demand.index) & long["site_id"].isin(landscape.sites.index.astype(str))
+    ]
     munis = landscape.municipalities
     reg_col = REGION_COLUMNS[region]
     pc4_mun = landscape.pc4["gemeentecode"].astype(str)
@@ -319,7 +323,9 @@ def landscape_model(
         max_minutes=max_minutes,
         sites=sites,
         baseline=base_map if baseline else None,
-        baseline_volume=pd.DataFrame(bvol_rows, columns=["intervention", "site_id", "volume", "source"]),
+        baseline_volume=pd.DataFrame(
+            bvol_rows, columns=["intervention", "site_id", "volume", "source"]
+        ),
         per_region=per_region,
         eligible=elig,
         demand_region=demand_region,

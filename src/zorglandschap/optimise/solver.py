@@ -282,9 +282,7 @@ def solve_problem(
     time_limited = False
     bound: float | None = None
     if name == "highs":
-        cmd = pulp.HiGHS(
-            msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads
-        )
+        cmd = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads)
         with _quiet_stdout():
             problem.solve(cmd)
         highs = problem.solverModel
@@ -294,7 +292,10 @@ def solve_problem(
         time_limited = model_status == highspy.HighsModelStatus.kTimeLimit
         info = highs.getInfo()
         solver_objective: float | None = float(info.objective_function_value)
-        if is_mip and problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        if is_mip and problem.sol_status in (
+            pulp.LpSolutionOptimal,
+            pulp.LpSolutionIntegerFeasible,
+        ):
             bound = float(info.mip_dual_bound)
     else:
         with tempfile.TemporaryDirectory(prefix="zorg-cbc-") as tmp:
