@@ -25,7 +25,7 @@ ISLANDS = {
     "Ameland": {"9161", "9162", "9163", "9164"},
     "Schiermonnikoog": {"9166"},
 }
-PROXIMITY = {"land", "hub"}
+PROXIMITY = {"land", "hub", "express"}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +99,7 @@ def test_no_proximity_edge_crosses_the_ijsselmeer_or_the_wadden_sea(
     }  # fmt: skip
 
     def where(node: str) -> str:
+        node = node.removeprefix("express:")  # an express copy lies where its node lies
         kind, key = node.split(":", 1)
         if kind not in tables:
             return "link"
@@ -108,7 +109,9 @@ def test_no_proximity_edge_crosses_the_ijsselmeer_or_the_wadden_sea(
     # PC4 points whose representative point lies on the Afsluitdijk or the Houtribdijk: the
     # dikes are land, so edges between them run along the dike.
     on_dike = {"pc4:1779", "pc4:8766", "pc4:8752", "pc4:8242"}
+    on_dike |= {f"express:{n}" for n in on_dike}
     ids = network.node_ids
+    assert "express" in set(network.kind)
     for (u, v), kind in zip(network.edges, network.kind, strict=True):
         if kind not in PROXIMITY or {ids[u], ids[v]} <= on_dike:
             continue
@@ -119,6 +122,8 @@ def test_no_proximity_edge_crosses_the_ijsselmeer_or_the_wadden_sea(
             ids[u],
             ids[v],
         )
+        if "link" in pair:
+            continue  # express edges to link ends: the ferry-less test above catches a crossing
         if a.startswith("island") or b.startswith("island"):
             assert a == b, (ids[u], ids[v])
 
@@ -142,3 +147,42 @@ def test_national_matrices_have_every_pc4_and_site(
     # the mainland is within an hour of some hospital; only the islands are farther
     far = set(nearest.index[nearest > 60])
     assert far <= {p for codes in ISLANDS.values() for p in codes}
+
+
+def _minutes(network: TravelNetwork, a: str, b: str, profile: str) -> float:
+    return float(NetworkSource(network).minutes([a], [b], profile=profile)[0, 0])
+
+
+def test_long_trips_are_plausible(network: TravelNetwork) -> None:
+    """Long trips against route-planner times.
+
+    ASSUMPTION (anchors, not measured data): a public route planner gives about 1 h by car from
+    Amsterdam centre to the Den Helder hospital (~80 km) and about 35 min by car from Emmeloord
+    to Isala Zwolle (~50 km); the siren is not slower than a car. The bounds are wide on purpose.
+    """
+    assert 55 <= _minutes(network, "pc4:1012", "site:noordwest-zhgroep-den-helder", "car") <= 80
+    car = _minutes(network, "pc4:8301", "site:isala-zwolle", "car")
+    ambulance = _minutes(network, "pc4:8301", "site:isala-zwolle", "ambulance")
+    assert 30 <= car <= 50
+    assert 20 <= ambulance <= car
+
+
+def test_travel_time_grows_concavely_with_trip_length(network: TravelNetwork) -> None:
+    """Long trips are driven faster (straight-line km per minute) than short ones.
+
+    Stated against the calibrated model's own short-trip speed, no outside figure: PC4 pairs
+    80-150 km apart must be covered at least 1.5 times as fast as pairs 5-10 km apart.
+    """
+    rng = np.random.default_rng(1)
+    nodes = [n for n in network.node_ids if n.startswith("pc4:")]
+    sample = [nodes[i] for i in sorted(rng.choice(len(nodes), 300, replace=False))]
+    index = network.index()
+    xy = network.xy[[index[n] for n in sample]]
+    km = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 1000
+    for profile in ("car", "ambulance"):
+        t = NetworkSource(network).minutes(sample, sample, profile=profile)
+        short = (km >= 5) & (km <= 10)
+        long = (km >= 80) & (km <= 150)
+        speed_short = np.median(km[short] / t[short])
+        speed_long = np.median(km[long] / t[long])
+        assert speed_long >= 1.5 * speed_short, (profile, speed_short, speed_long)

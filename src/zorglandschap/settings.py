@@ -148,25 +148,45 @@ class TravelSettings:
     #: the speeds below, which are fitted with it).
     detour_factor: float = 1.3
     #: Edge length at which speed is half-way between short and long, km. Calibrated on the
-    #: Utrecht siren matrix (zorglandschap.calibrate.fit; docs/travel.md).
-    speed_half_km: float = 4.58
+    #: Utrecht siren matrix, by trip-length band (zorglandschap.calibrate.fit; docs/travel.md).
+    speed_half_km: float = 7.01
     #: Ambulance (siren) speed on short edges, km/h. Calibrated on the Utrecht siren matrix.
-    ambulance_speed_short_kmh: float = 43.2
+    ambulance_speed_short_kmh: float = 37.9
     #: Ambulance (siren) speed on long edges, km/h. Calibrated on the Utrecht siren matrix.
-    ambulance_speed_long_kmh: float = 118.5
+    ambulance_speed_long_kmh: float = 127.7
     #: Car speed on short edges, km/h. Calibrated on the 30-min (ORS, hospitals) and 15-min
-    #: (OSRM, posts) isochrones.
-    car_speed_short_kmh: float = 28.0
+    #: (OSRM, posts) isochrones (maximum F1).
+    car_speed_short_kmh: float = 42.3
     #: Car speed on long edges, km/h. Calibrated on the 30-min (ORS, hospitals) and 15-min
-    #: (OSRM, posts) isochrones.
-    car_speed_long_kmh: float = 74.0
+    #: (OSRM, posts) isochrones (maximum F1).
+    car_speed_long_kmh: float = 55.6
     #: Population density from which an edge counts as urban, inhabitants/km2 (mean of its
     #: two ends). Assumption (CBS calls >= 2,500 addresses/km2 "zeer sterk stedelijk").
     urban_density_per_km2: float = 2500.0
     #: Speed multiplier on urban edges. Calibrated on the Utrecht siren matrix.
-    urban_speed_factor: float = 0.99
+    urban_speed_factor: float = 0.87
     #: Speed multiplier of the ambulance over the posted limit on fixed links. Assumption.
     ambulance_link_speed_factor: float = 1.0
+    #: Express layer (motorway-like): the sites, clinics and posts get a copy in an express
+    #: layer, joined to it by a ramp and to each other by on-land edges of at most this
+    #: length, km (Delaunay over the hubs plus each hub's ``express_knn`` nearest hubs).
+    #: 0 switches the layer off. Assumption (network construction).
+    express_max_km: float = 40.0
+    #: Nearest hubs each hub is joined to in the express layer. Assumption.
+    express_knn: int = 6
+    #: PC4 points join the express hubs where no hub lies within this distance, km (0: only
+    #: sites, clinics, posts and fixed-link ends). Assumption.
+    express_hub_spacing_km: float = 6.0
+    #: Ambulance (siren) speed in the express layer, km/h (straight length x
+    #: ``detour_factor``). Calibrated on the Utrecht siren matrix.
+    ambulance_express_speed_kmh: float = 109.0
+    #: Car speed in the express layer, km/h. Calibrated on the 30-min and 15-min isochrones.
+    car_express_speed_kmh: float = 101.7
+    #: Ambulance minutes to get on and off the express layer (once per trip, split over the
+    #: two ramps). Calibrated on the Utrecht siren matrix.
+    ambulance_express_ramp_minutes: float = 1.0
+    #: Car minutes to get on and off the express layer. Calibrated on the isochrones.
+    car_express_ramp_minutes: float = 8.1
     #: Overrides every ferry's waiting minutes when set (else the per-row value in
     #: regions/fixed_links.csv, each labelled an assumption there).
     ferry_waiting_minutes: float | None = None

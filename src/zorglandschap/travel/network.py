@@ -42,7 +42,7 @@ Profile = Literal["ambulance", "car"]
 PROFILES: tuple[str, ...] = ("ambulance", "car")
 
 #: Bumped whenever the way the network is built changes (part of every cache key).
-NETWORK_VERSION = "1"
+NETWORK_VERSION = "2"
 
 #: Node kinds and the landscape table each comes from.
 _NODE_TABLES: tuple[tuple[str, str], ...] = (
@@ -147,10 +147,13 @@ class TravelNetwork:
     def reweighted(self, travel: TravelSettings) -> TravelNetwork:
         """The same nodes and edges with edge minutes from other speed constants.
 
-        Only the timing constants take effect (speeds, detour, urban factor, ferry waiting);
-        the edges themselves stay. Used by the calibration.
+        Only the timing constants take effect (speeds, detour, urban factor, express speeds and
+        ramps); the edges themselves stay (ferry waiting is part of the fixed minutes). Used by
+        the calibration.
         """
-        minutes = _minutes(self.length_m, self.density, self.edges, self.fixed_minutes, travel)
+        minutes = _minutes(
+            self.length_m, self.density, self.edges, self.fixed_minutes, travel, self.kind
+        )
         return replace(self, minutes=minutes, _cache={})
 
     def components(self) -> list[list[str]]:
@@ -178,11 +181,18 @@ def _minutes(
     edges: np.ndarray,
     fixed: dict[str, np.ndarray],
     travel: TravelSettings,
+    kind: np.ndarray,
 ) -> dict[str, np.ndarray]:
     edge_density = (density[edges[:, 0]] + density[edges[:, 1]]) / 2.0
+    express = kind == "express"
+    ramp = kind == "ramp"
     out = {}
     for profile in PROFILES:
         w = edge_minutes(length_m, edge_density, profile, travel)
+        speed = getattr(travel, f"{profile}_express_speed_kmh")
+        w = np.where(express, length_m / 1000.0 * travel.detour_factor / speed * 60.0, w)
+        # a trip enters and leaves the express layer once: half the ramp minutes each way
+        w = np.where(ramp, getattr(travel, f"{profile}_express_ramp_minutes") / 2.0, w)
         f = fixed[profile]
         out[profile] = np.where(np.isnan(f), w, f)
     return out
@@ -326,6 +336,57 @@ def _candidate_edges(xy: np.ndarray, hubs: np.ndarray, knn: int) -> np.ndarray:
     return np.unique(edges, axis=0).astype(np.int64)
 
 
+def _express_hubs(
+    nodes: pd.DataFrame, xy: np.ndarray, hubs: np.ndarray, spacing_km: float
+) -> np.ndarray:
+    """Node positions of the express hubs: the sites, clinics and posts, plus PC4 points.
+
+    PC4 points join, densest first, where no hub lies within ``spacing_km``: so the
+    layer reaches every part of the country, including narrow land between sea arms.
+    """
+    if spacing_km <= 0:
+        return hubs
+    density = nodes["density"].to_numpy()
+    pc4 = np.flatnonzero(nodes["kind"].to_numpy() == "pc4")
+    pc4 = pc4[np.argsort(-density[pc4], kind="stable")]
+    chosen = list(hubs)
+    limit = (spacing_km * 1000.0) ** 2
+    taken = xy[hubs] if len(hubs) else np.zeros((0, 2))
+    grid: dict[tuple[int, int], list[np.ndarray]] = {}
+    cell = spacing_km * 1000.0
+    for p in taken:
+        grid.setdefault((int(p[0] // cell), int(p[1] // cell)), []).append(p)
+    for i in pc4:
+        cx, cy = int(xy[i, 0] // cell), int(xy[i, 1] // cell)
+        near = [
+            q for dx in (-1, 0, 1) for dy in (-1, 0, 1) for q in grid.get((cx + dx, cy + dy), [])
+        ]
+        if near and np.min(np.sum((np.array(near) - xy[i]) ** 2, axis=1)) < limit:
+            continue
+        chosen.append(i)
+        grid.setdefault((cx, cy), []).append(xy[i])
+    return np.sort(np.array(chosen, dtype=np.int64))
+
+
+def _express_edges(
+    xy: np.ndarray, on_land: np.ndarray, land: shapely.Geometry, travel: TravelSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """Express-layer edges between members (positions into ``xy``) and their lengths, metres.
+
+    Delaunay edges plus each member's ``express_knn`` nearest members, at most
+    ``express_max_km`` long, kept when on land by the same test as the proximity edges.
+    """
+    pairs = _candidate_edges(xy, np.zeros(0, dtype=np.int64), travel.express_knn)
+    length = np.hypot(*(xy[pairs[:, 0]] - xy[pairs[:, 1]]).T)
+    short = (length <= travel.express_max_km * 1000) & (length > 0)
+    pairs, length = pairs[short], length[short]
+    water = water_run_m(
+        land, on_land[pairs[:, 0]], on_land[pairs[:, 1]], step_m=travel.land_sample_m
+    )
+    keep = water <= travel.max_water_m
+    return pairs[keep], length[keep]
+
+
 def edge_minutes(
     length_m: np.ndarray, density: np.ndarray, profile: str, travel: TravelSettings
 ) -> np.ndarray:
@@ -448,6 +509,8 @@ def build_network(
     node_ids = list(nodes.index)
     all_xy, all_density = [xy], [density]
     extra_edges, extra_len, extra_kind, extra_link, extra_fixed = [], [], [], [], []
+    # non-ferry links also join the express layer: (end a, end b, on-land a, on-land b, row)
+    express_links: list[tuple[int, int, np.ndarray, np.ndarray, int]] = []
     dropped: list[str] = []
     tree = cKDTree(xy)
     for link_id, row in links.iterrows():
@@ -500,14 +563,14 @@ def build_network(
                 "car": km / speed * 60.0,
                 "ambulance": km / (speed * travel.ambulance_link_speed_factor) * 60.0,
             }
+        if row["kind"] != "ferry":
+            express_links.append((end_pos[0], end_pos[1], landed[0], landed[1], len(extra_edges)))
         extra_edges.append((end_pos[0], end_pos[1]))
         extra_len.append(km * 1000.0)
         extra_kind.append(str(row["kind"]))
         extra_link.append(str(link_id))
         extra_fixed.append(minutes)
 
-    xy_all = np.vstack(all_xy)
-    density_all = np.concatenate(all_density)
     n_proximity = len(edges)
     if extra_edges:
         edges = np.vstack([edges, np.array(extra_edges, dtype=np.int64)])
@@ -518,6 +581,46 @@ def build_network(
     for offset, values in enumerate(extra_fixed):
         for profile, value in values.items():
             fixed[profile][n_proximity + offset] = value
+    if travel.express_max_km > 0:
+        # Express layer: a copy of each hub and of each non-ferry link end, a ramp from each
+        # node to its copy, on-land edges between the copies, and the links between copies.
+        members = np.concatenate(
+            [_express_hubs(nodes, xy, hubs, travel.express_hub_spacing_km),
+             np.array([pos for a, b, *_ in express_links for pos in (a, b)], dtype=np.int64)]
+        )  # fmt: skip
+        member_xy = np.vstack([xy, *all_xy[1:]])[members]
+        member_land = np.vstack(
+            [on_land[members[: len(members) - 2 * len(express_links)]],
+             *[np.vstack([la, lb]) for _, _, la, lb, _ in express_links]]
+        )  # fmt: skip
+        pairs, hub_length = _express_edges(member_xy, member_land, land, travel)
+        copy = len(node_ids) + np.arange(len(members))
+        where = {int(m): int(c) for m, c in zip(members, copy, strict=True)}
+        node_ids += [f"express:{node_ids[m]}" for m in members]
+        all_xy.append(member_xy)
+        all_density.append(np.concatenate(all_density)[members])
+        dup = [(where[a], where[b]) for a, b, *_ in express_links]
+        dup_index = np.array([n_proximity + i for *_, i in express_links], dtype=np.int64)
+        added = len(members) + len(pairs) + len(dup)
+        edges = np.vstack(
+            [edges, np.column_stack([members, copy]), copy[pairs],
+             np.array(dup, dtype=np.int64).reshape(-1, 2)]
+        )  # fmt: skip
+        length = np.concatenate([length, np.zeros(len(members)), hub_length, length[dup_index]])
+        kinds = np.concatenate(
+            [kinds, np.full(len(members), "ramp", dtype=object),
+             np.full(len(pairs), "express", dtype=object), kinds[dup_index]]
+        )  # fmt: skip
+        link_ids = np.concatenate(
+            [link_ids, np.full(len(members) + len(pairs), "", dtype=object), link_ids[dup_index]]
+        )
+        fixed = {
+            p: np.concatenate([f, np.full(len(members) + len(pairs), np.nan), f[dup_index]])
+            for p, f in fixed.items()
+        }
+        assert len(edges) == len(kinds) == n_proximity + len(extra_edges) + added
+    xy_all = np.vstack(all_xy)
+    density_all = np.concatenate(all_density)
     network = TravelNetwork(
         node_ids=tuple(node_ids),
         xy=xy_all,
@@ -527,7 +630,7 @@ def build_network(
         kind=kinds,
         link_id=link_ids,
         fixed_minutes=fixed,
-        minutes=_minutes(length, density_all, edges, fixed, travel),
+        minutes=_minutes(length, density_all, edges, fixed, travel, kinds),
         dropped_links=tuple(sorted(dropped)),
     )
     if strict:
@@ -540,6 +643,8 @@ def check_connected(network: TravelNetwork) -> None:
     components = network.components()
     if len(components) <= 1:
         return
+    # express copies are internal: name (and count) only the locations and link ends
+    components = [[n for n in c if not n.startswith("express:")] for c in components]
     cut = components[1:]
     listing = "; ".join(
         f"{len(c)} node(s): {', '.join(c[:6])}{' …' if len(c) > 6 else ''}" for c in cut[:8]
