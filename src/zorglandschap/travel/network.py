@@ -11,6 +11,11 @@ No national road network ships with the package, so the default network joins th
   arms and the randmeren);
 * the fixed links of ``regions/fixed_links.csv`` (dams, bridges, the Westerschelde tunnel and the
   Wadden ferries), whose two ends are joined to their nearest on-land nodes.
+* an express (motorway-like) layer for long trips: a copy of each hub (sites, clinics, posts,
+  PC4 points spread ``express_hub_spacing_km`` apart, non-ferry link ends), a ramp from each hub
+  to its copy, on-land edges of up to ``express_max_km`` between the copies and the non-ferry
+  links repeated between them. Times stay shortest paths over one graph (symmetric, triangle
+  inequality) while growing concavely with trip length.
 
 Edge minutes per profile are set by :func:`edge_minutes`; all constants are in
 :class:`zorglandschap.settings.TravelSettings`.
