@@ -268,3 +268,16 @@ def test_utrecht_extract_builds_and_matrices_are_plausible(utrecht: object) -> N
     nearest = m.min(axis=1)
     assert nearest.median() < 15  # most of ROAZ Utrecht lives near a hospital
     assert nearest.max() < 45
+
+
+def test_express_layer_is_optional_and_never_slower(tmp_path: Path) -> None:
+    land = two_islands(tmp_path)
+    network = build_network(land)
+    assert {"express", "ramp"} <= set(network.kind)
+    local = build_network(land, DEFAULT_SETTINGS.replace(travel={"express_max_km": 0.0}))
+    assert not any(n.startswith("express:") for n in local.node_ids)
+    nodes = [f"pc4:{p}" for p in land.pc4.index]
+    for profile in ("car", "ambulance"):
+        with_express = NetworkSource(network).minutes(nodes, nodes, profile=profile)
+        without = NetworkSource(local).minutes(nodes, nodes, profile=profile)
+        assert np.all(with_express <= without + 1e-9)  # a layer only adds routes
