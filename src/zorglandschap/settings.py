@@ -191,9 +191,13 @@ class TravelSettings:
     #: regions/fixed_links.csv, each labelled an assumption there).
     ferry_waiting_minutes: float | None = None
     #: RIVM 45-minute composite: fixed minutes for dispatch/turn-out plus treatment on scene.
-    #: 3 min dispatch/turn-out (of the 15-min response norm, 12 min are driving: RUG Geodienst
-    #: 2017 on the norm) + 12 min on scene: the on-scene part is an assumption.
-    composite_fixed_minutes: float = 15.0
+    #: The one parameter fitted to RIVM's published figure: ~33,000 inhabitants beyond 45 min
+    #: of a 24/7 SEH in 2019 (RIVM bereikbaarheidsanalyse 2019). Calibrated with
+    #: access.calibrate_fixed_minutes on the embedded 2019 sites and posts (day block): 9.0 min
+    #: gives 28,655 beyond (99.84 % within); 9.25 gives 42,260. See docs/access.md. A
+    #: first-principles value (3 min dispatch/turn-out + ~12 min on scene = 15) gives 106,640:
+    #: the proximity network is slower than RIVM's road network near the 45-minute boundary.
+    composite_fixed_minutes: float = 9.0
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,8 @@ def composite_minutes(
     >>> utrecht = load_landscape().extract(roaz="ROAZ08")
     >>> c = composite_minutes(utrecht, site_ids=list(utrecht.sites.index),
     ...                       post_ids=list(utrecht.posts.index), cache=False)
-    >>> bool((c.min(axis=1) >= 15.0).all())
+    >>> fixed = DEFAULT_SETTINGS.travel.composite_fixed_minutes
+    >>> bool((c.min(axis=1) >= fixed).all())
     True
     """
     if len(post_ids) == 0:
