@@ -310,7 +310,8 @@ def fit(
     travel = settings.travel
 
     def with_values(base: TravelSettings, keys: tuple[str, ...], x: np.ndarray) -> TravelSettings:
-        return dataclasses.replace(base, **{k: float(v) for k, v in zip(keys, x, strict=True)})
+        values: dict[str, Any] = {k: float(v) for k, v in zip(keys, x, strict=True)}
+        return dataclasses.replace(base, **values)
 
     def siren_loss(x: np.ndarray) -> float:
         if np.any(x[:5] <= 0) or x[3] > 1.0 or x[5] < 0:  # urban edges are not faster

@@ -105,7 +105,8 @@ class TravelNetwork:
         """Position of each node id in :attr:`node_ids`."""
         if "index" not in self._cache:
             self._cache["index"] = {n: i for i, n in enumerate(self.node_ids)}
-        return self._cache["index"]  # type: ignore[no-any-return]
+        index: dict[str, int] = self._cache["index"]
+        return index
 
     @property
     def graph(self) -> nx.Graph:
@@ -136,7 +137,8 @@ class TravelNetwork:
                 for e, (u, v) in enumerate(self.edges)
             )
             self._cache["graph"] = graph
-        return self._cache["graph"]  # type: ignore[no-any-return]
+        graph_: nx.Graph = self._cache["graph"]
+        return graph_
 
     def csr(self, profile: str) -> csr_matrix:
         """The symmetric sparse matrix of edge minutes for ``profile`` (for scipy's Dijkstra)."""
@@ -487,9 +489,11 @@ def build_network(
     if land is None:
         land = land_mask(landscape.municipalities, fill_holes_km2=travel.fill_holes_km2)
     if links is None:
-        links = load_fixed_links(default_links_path(landscape))
-    elif not isinstance(links, pd.DataFrame):
-        links = load_fixed_links(links)
+        link_table = load_fixed_links(default_links_path(landscape))
+    elif isinstance(links, pd.DataFrame):
+        link_table = links
+    else:
+        link_table = load_fixed_links(links)
 
     xy = nodes[["x", "y"]].to_numpy()
     density = nodes["density"].to_numpy()
@@ -513,12 +517,16 @@ def build_network(
     # Fixed links: two end nodes each, snapped to their nearest on-land nodes.
     node_ids = list(nodes.index)
     all_xy, all_density = [xy], [density]
-    extra_edges, extra_len, extra_kind, extra_link, extra_fixed = [], [], [], [], []
+    extra_edges: list[tuple[int, int]] = []
+    extra_len: list[float] = []
+    extra_kind: list[str] = []
+    extra_link: list[str] = []
+    extra_fixed: list[dict[str, float]] = []
     # non-ferry links also join the express layer: (end a, end b, on-land a, on-land b, row)
     express_links: list[tuple[int, int, np.ndarray, np.ndarray, int]] = []
     dropped: list[str] = []
     tree = cKDTree(xy)
-    for link_id, row in links.iterrows():
+    for link_id, row in link_table.iterrows():
         ends = np.array([[row["x_a"], row["y_a"]], [row["x_b"], row["y_b"]]])
         # Ends a little off the generalised coast (piers, dike heads) start on the nearest land.
         landed = _onto_land(land, ends, travel.link_snap_water_m)

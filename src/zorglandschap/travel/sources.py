@@ -134,7 +134,7 @@ class DefaultNetworkSource(NetworkSource):
         self._csr = {}
 
     @property
-    def network(self) -> TravelNetwork:  # type: ignore[override]
+    def network(self) -> TravelNetwork:
         """The network, built on first use (and shared by sources with the same inputs)."""
         if self._network is None:
             key = self.fingerprint("car")
