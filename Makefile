@@ -16,11 +16,14 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 
 ## The main job on the embedded Netherlands: what it holds, who is beyond 45 minutes of an
-## SEH at night (2025), and the most sensitive SEHs.
+## SEH at night (2025), the most sensitive SEHs, their map, and where pancreatic surgery
+## should be concentrated at the norm of 20 a year with at least one centre per ROAZ region.
 run: setup
 	$(BIN)/zorglandschap data
 	$(BIN)/zorglandschap reach --sites 2025 --block night --by roaz
 	$(BIN)/zorglandschap sensitive --sites 2025 --block night --top 10
+	$(BIN)/zorglandschap map --sites 2025 --block night
+	$(BIN)/zorglandschap concentrate --intervention pancreas --norm 20 --per-roaz 1
 
 ## The whole test suite, national runs (marked slow) included.
 test: setup browser-assets

@@ -345,10 +345,15 @@ def concentrate_command(
         return
     d = result.to_dict()
     gap = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
+
+    def minutes(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.1f}"
+
     console.print(
         f"[bold]{', '.join(result.interventions)}[/]: {result.status} (gap {gap}, "
         f"{d['seconds']:.1f} s, {result.solver}); {len(d['sites'])} site(s); mean "
-        f"{d['mean_minutes']} min, P90 {d['p90_minutes']} min, max {d['max_minutes']} min."
+        f"{minutes(d['mean_minutes'])} min, P90 {minutes(d['p90_minutes'])} min, "
+        f"max {minutes(d['max_minutes'])} min."
     )
     if d["sites"]:
         table = Table(title="Offering sites")
