@@ -31,3 +31,20 @@ def test_rebuild_is_byte_identical(shared_data: Path, tmp_path: Path) -> None:
     assert "pc4.csv" in built and "municipalities.geojson" in built
     for name in built:
         assert (tmp_path / name).read_bytes() == (REPO / "regions" / name).read_bytes(), name
+
+
+def test_provenance_lists_every_data_file() -> None:
+    """Every data file in regions/ has a row in the provenance table with its licence."""
+    table = (REPO / "regions" / "PROVENANCE.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("|")[1].strip().strip("`"): line
+        for line in table.splitlines()
+        if line.startswith("| `")
+    }
+    data_files = sorted(
+        p.name for p in (REPO / "regions").iterdir() if p.suffix in {".csv", ".geojson"}
+    )
+    assert data_files, "no data files found"
+    for name in data_files:
+        assert name in rows, f"{name} has no row in regions/PROVENANCE.md"
+        assert len(rows[name].split("|")) >= 7, f"{name}: row lacks source, vintage or licence"
