@@ -71,6 +71,10 @@ class _FileSpec:
     text_ids: tuple[str, ...] = ()
 
 
+_COORDINATES = ("lon", "lat", "x_rd", "y_rd")
+#: Columns of every located place (sites, clinics): name, address and coordinates.
+_PLACE_COLUMNS = ("name", "organisation", "city", *_COORDINATES, "gemeentecode")
+
 _FILES: dict[str, _FileSpec] = {
     spec.name: spec
     for spec in [
@@ -102,42 +106,18 @@ _FILES: dict[str, _FileSpec] = {
         ),
         _FileSpec(
             "sites.csv",
-            (
-                "site_id",
-                "name",
-                "organisation",
-                "city",
-                "lon",
-                "lat",
-                "x_rd",
-                "y_rd",
-                "gemeentecode",
-                "roaz",
-                "nicu_2019",
-                "seh_2019",
-                "av_2019",
-                "nicu_2025",
-                "seh_2025",
-                "av_2025",
-            ),  # fmt: skip
+            ("site_id", *_PLACE_COLUMNS, "roaz")
+            + tuple(
+                f"{service}_{year}" for year in SITE_YEARS for service in ("seh", "av", "nicu")
+            ),
             "site_id",
-            numeric=("lon", "lat", "x_rd", "y_rd"),
+            numeric=_COORDINATES,
         ),
         _FileSpec(
             "clinics.csv",
-            (
-                "clinic_id",
-                "name",
-                "organisation",
-                "city",
-                "lon",
-                "lat",
-                "x_rd",
-                "y_rd",
-                "gemeentecode",
-            ),
+            ("clinic_id", *_PLACE_COLUMNS),
             "clinic_id",
-            numeric=("lon", "lat", "x_rd", "y_rd"),
+            numeric=_COORDINATES,
         ),
         _FileSpec(
             "ambulance_posts.csv",
