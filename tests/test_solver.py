@@ -81,3 +81,22 @@ def test_bad_limits_are_rejected() -> None:
     prob += pulp.LpVariable("x", 0, 1)
     with pytest.raises(ScenarioError, match="time_limit"):
         solve_problem(prob, time_limit=0)
+
+
+@pytest.mark.skipif(not highs_available(), reason="highspy not installed")
+def test_highs_options_are_passed_but_never_the_tolerances() -> None:
+    prob = pulp.LpProblem("opts", pulp.LpMinimize)
+    a = pulp.LpVariable("a", cat="Binary")
+    b = pulp.LpVariable("b", cat="Binary")
+    prob += 3 * a + 2 * b
+    prob += a + b >= 1
+    out = solve_problem(
+        prob,
+        solver="highs",
+        gap=1e-4,
+        highs_options={"mip_allow_restart": False, "mip_rel_gap": 0.5},
+    )
+    assert out.status == "optimal" and out.objective == pytest.approx(2.0)
+    highs = prob.solverModel
+    assert highs.getOptionValue("mip_allow_restart")[1] is False
+    assert highs.getOptionValue("mip_rel_gap")[1] == pytest.approx(1e-4)

@@ -104,6 +104,11 @@ class ConcentrationSettings:
     max_rounds: int = 6
     #: Share of a demand point's patients in the far pool below which it counts as zero.
     far_tolerance: float = 1e-6
+    #: Let HiGHS restart its MIP search after the root when it has fixed some sites (HiGHS'
+    #: ``mip_allow_restart``). Off: on the national pancreas instance the restart re-runs the
+    #: root cut loop for a few fixed sites (bench/bench_concentration.py). Speed only: the
+    #: optimum and the gap tolerance are unchanged.
+    highs_restart: bool = False
     #: Threshold for the "share beyond" indicator when no maximum travel time is set, minutes.
     #: Assumption.
     report_minutes: float = 60.0

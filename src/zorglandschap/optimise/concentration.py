@@ -966,6 +966,7 @@ class ConcentrationModel:
         if self.closest_assignment:
             near = {p: full[p].copy() for p in comp}
         build_s = 0.0
+        highs_opts = {"mip_allow_restart": bool(cs.highs_restart)}
         best_bound: float | None = None
         notes: list[str] = []
         rounds = 0
@@ -991,6 +992,7 @@ class ConcentrationModel:
                 solver=solver,
                 time_limit=max(deadline - time.perf_counter(), 1.0),
                 gap=gap,
+                highs_options=highs_opts,
                 settings=self.settings,
             )
             rounds = 1
@@ -1015,7 +1017,12 @@ class ConcentrationModel:
             build_s += time.perf_counter() - t0
             remaining = deadline - time.perf_counter()
             outcome = solve_problem(
-                prob, solver=solver, time_limit=max(remaining, 1.0), gap=gap, settings=self.settings
+                prob,
+                solver=solver,
+                time_limit=max(remaining, 1.0),
+                gap=gap,
+                highs_options=highs_opts,
+                settings=self.settings,
             )
             handles = h
             if outcome.status in ("infeasible", "no_solution"):

@@ -39,7 +39,7 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -246,6 +246,7 @@ def solve_problem(
     time_limit: float | None = None,
     gap: float | None = None,
     threads: int | None = None,
+    highs_options: Mapping[str, bool | int | float | str] | None = None,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> SolveOutcome:
     """Solve a PuLP problem (minimisation) and report an honest outcome.
@@ -262,6 +263,10 @@ def solve_problem(
         Relative MIP gap tolerance (default ``settings.solver.gap``).
     threads
         Solver threads (default ``settings.solver.threads``).
+    highs_options
+        Extra HiGHS options (e.g. ``{"mip_allow_restart": False}``), set after the ones above;
+        ignored by CBC. They change the search, never what counts as optimal: the gap tolerance
+        and the time limit stay those given here.
     settings
         Settings object.
 
@@ -282,7 +287,14 @@ def solve_problem(
     time_limited = False
     bound: float | None = None
     if name == "highs":
-        cmd = pulp.HiGHS(msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads)
+        extra = {
+            k: v
+            for k, v in (highs_options or {}).items()
+            if k not in ("mip_rel_gap", "mip_abs_gap", "time_limit")
+        }
+        cmd = pulp.HiGHS(
+            msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads, **extra
+        )
         with _quiet_stdout():
             problem.solve(cmd)
         highs = problem.solverModel
