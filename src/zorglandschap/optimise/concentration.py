@@ -21,6 +21,7 @@ import pandas as pd
 import pulp
 
 from zorglandschap.errors import DataError, InfeasiblePlan, ScenarioError, problems_to_error
+from zorglandschap.indicators import weighted_quantile
 from zorglandschap.optimise._blocks import Block, build_block
 from zorglandschap.optimise._formulation import Handles, Spec, build_problem
 from zorglandschap.optimise.diagnosis import elastic_diagnosis, presolve_checks
@@ -263,16 +264,6 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
-    order = np.argsort(values, kind="stable")
-    v, w = values[order], weights[order]
-    cum = np.cumsum(w)
-    if cum[-1] <= 0:
-        return float("nan")
-    idx = int(np.searchsorted(cum, q * cum[-1] - 1e-12, side="left"))
-    return float(v[min(idx, len(v) - 1)])
-
-
 def travel_indicators(
     flows: pd.DataFrame, *, threshold: Mapping[str, float], level: str
 ) -> pd.DataFrame:
@@ -316,7 +307,7 @@ def travel_indicators(
                 "mean_minutes": float((w[finite] * t[finite]).sum() / w[finite].sum())
                 if w[finite].sum() > 0
                 else float("nan"),
-                "p90_minutes": _weighted_quantile(t, w, 0.9),
+                "p90_minutes": weighted_quantile(t, w, 0.9),
                 "max_minutes": float(t.max()) if len(t) else float("nan"),
                 "share_beyond": float(w[t > thr_arr + 1e-9].sum() / w.sum()) if w.sum() else 0.0,
                 "beyond_minutes": thr if p != "all" else float("nan"),
