@@ -963,58 +963,51 @@ class ConcentrationModel:
         rounds = 0
         outcome: SolveOutcome | None = None
         handles: Handles | None = None
-        if cs.strategy == "aggregate":
+        name = f"concentration_{'_'.join(comp)}"[:60]
+
+        def build(
+            far: bool | str, near_sets: dict[str, np.ndarray], *, named: str = "concentration"
+        ) -> Any:
+            """Build the problem for this component, adding the time to ``build_s``."""
+            nonlocal build_s
             t0 = time.perf_counter()
-            prob, handles = build_problem(
+            built = build_problem(
                 blks,
                 self.specs,
-                near,
+                near_sets,
                 site_region=self._site_region,
                 share_groups=self.share_sites,
                 closest=self.closest_assignment,
                 stop_weight=self.stop_weight,
                 start_weight=self.start_weight,
-                far="aggregate",
-                name=f"concentration_{'_'.join(comp)}"[:60],
+                far=far,
+                name=named,
             )
             build_s += time.perf_counter() - t0
-            outcome = solve_problem(
+            return built
+
+        def run(prob: Any, *, min_seconds: float = 1.0, tuned: bool = True) -> SolveOutcome:
+            """Solve within what is left of the deadline (at least ``min_seconds``)."""
+            return solve_problem(
                 prob,
                 solver=solver,
-                time_limit=max(deadline - time.perf_counter(), 1.0),
+                time_limit=max(deadline - time.perf_counter(), min_seconds),
                 gap=gap,
-                highs_options=highs_opts,
+                highs_options=highs_opts if tuned else None,
                 settings=self.settings,
             )
+
+        if cs.strategy == "aggregate":
+            prob, handles = build("aggregate", near, named=name)
+            outcome = run(prob)
             rounds = 1
         while cs.strategy == "pool":
             rounds += 1
             last = rounds > cs.max_rounds
             if last:
                 near = {p: full[p].copy() for p in comp}
-            t0 = time.perf_counter()
-            prob, h = build_problem(
-                blks,
-                self.specs,
-                near,
-                site_region=self._site_region,
-                share_groups=self.share_sites,
-                closest=self.closest_assignment,
-                stop_weight=self.stop_weight,
-                start_weight=self.start_weight,
-                far=True,
-                name=f"concentration_{'_'.join(comp)}"[:60],
-            )
-            build_s += time.perf_counter() - t0
-            remaining = deadline - time.perf_counter()
-            outcome = solve_problem(
-                prob,
-                solver=solver,
-                time_limit=max(remaining, 1.0),
-                gap=gap,
-                highs_options=highs_opts,
-                settings=self.settings,
-            )
+            prob, h = build(True, near, named=name)
+            outcome = run(prob)
             handles = h
             if outcome.status in ("infeasible", "no_solution"):
                 break
@@ -1028,26 +1021,8 @@ class ConcentrationModel:
                 break
             if time.perf_counter() >= deadline or last:
                 # time is up with far flows in the relaxation: fall back to the restriction
-                t0 = time.perf_counter()
-                prob, h = build_problem(
-                    blks,
-                    self.specs,
-                    near,
-                    site_region=self._site_region,
-                    share_groups=self.share_sites,
-                    closest=self.closest_assignment,
-                    stop_weight=self.stop_weight,
-                    start_weight=self.start_weight,
-                    far=False,
-                )
-                build_s += time.perf_counter() - t0
-                restricted = solve_problem(
-                    prob,
-                    solver=solver,
-                    time_limit=max(deadline - time.perf_counter(), 5.0),
-                    gap=gap,
-                    settings=self.settings,
-                )
+                prob, h = build(False, near)
+                restricted = run(prob, min_seconds=5.0, tuned=False)
                 handles = h
                 if restricted.status in ("optimal", "feasible"):
                     outcome = _as_feasible(restricted, best_bound)
