@@ -127,17 +127,8 @@ def demand_site_minutes(
     """
     site_ids = _ids(landscape.sites, sites, "site")
     pc4 = sorted(str(p) for p in landscape.pc4.index)
-    matrix = travel_matrix(
-        _source(landscape, settings, source),
-        [f"pc4:{p}" for p in pc4],
-        [f"site:{s}" for s in site_ids],
-        profile=profile,
-        cache=cache,
-        cache_dir=cache_dir,
-    )
-    frame = pd.DataFrame(matrix, index=pd.Index(pc4, name="pc4"), columns=site_ids)
-    frame.columns.name = "site_id"
-    return frame
+    source = _source(landscape, settings, source)
+    return _labelled(source, "pc4", pc4, "site", site_ids, profile, cache, cache_dir)
 
 
 def post_demand_minutes(
@@ -160,16 +151,32 @@ def post_demand_minutes(
     """
     post_ids = _ids(landscape.posts, posts, "post")
     pc4 = sorted(str(p) for p in landscape.pc4.index)
+    source = _source(landscape, settings, source)
+    return _labelled(source, "post", post_ids, "pc4", pc4, profile, cache, cache_dir)
+
+
+def _labelled(
+    source: MatrixSource,
+    row_kind: str,
+    row_ids: list[str],
+    column_kind: str,
+    column_ids: list[str],
+    profile: str,
+    cache: bool,
+    cache_dir: str | Path | None,
+) -> pd.DataFrame:
+    """A cached matrix between two kinds of node, as a frame labelled by their ids."""
     matrix = travel_matrix(
-        _source(landscape, settings, source),
-        [f"post:{p}" for p in post_ids],
-        [f"pc4:{p}" for p in pc4],
+        source,
+        [f"{row_kind}:{i}" for i in row_ids],
+        [f"{column_kind}:{i}" for i in column_ids],
         profile=profile,
         cache=cache,
         cache_dir=cache_dir,
     )
-    frame = pd.DataFrame(matrix, index=pd.Index(post_ids, name="post_id"), columns=pc4)
-    frame.columns.name = "pc4"
+    names = {"pc4": "pc4", "site": "site_id", "post": "post_id"}
+    frame = pd.DataFrame(matrix, index=pd.Index(row_ids, name=names[row_kind]), columns=column_ids)
+    frame.columns.name = names[column_kind]
     return frame
 
 
