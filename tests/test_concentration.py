@@ -278,3 +278,35 @@ def test_input_errors_name_the_field_and_the_fix() -> None:
         ConcentrationModel.from_pairs(pd.Series(PATIENTS, name="p"), bad, norm=15)
     with pytest.raises(ScenarioError, match="forced both open and closed"):
         tiny(15, open_sites=["A"], closed_sites=["A"])
+
+
+def test_restricted_block_keeps_points_and_site_positions() -> None:
+    import numpy as np
+
+    block = tiny(15).blocks()["p"]
+    keep = np.array([s != "B" for s in block.sites])
+    small = block.restricted(keep)
+    assert small.n_points == block.n_points and small.sites == block.sites
+    for m in range(block.n_points):
+        sites, minutes = block.reach(m)
+        kept_sites, kept_minutes = small.reach(m)
+        assert list(kept_sites) == [j for j in sites if block.sites[j] != "B"]
+        assert list(kept_minutes) == [t for j, t in zip(sites, minutes, strict=True) if keep[j]]
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize("start_plan", [True, False])
+def test_start_plan_changes_speed_never_the_optimum(solver: str, start_plan: bool) -> None:
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    settings = DEFAULT_SETTINGS.replace(
+        concentration={"start_plan": start_plan, "start_near_sites": 1}
+    )
+    for norm, sites, obj in [(15, ["A", "C"], 460.0), (20, ["A", "C"], 470.0), (25, ["B"], 1010.0)]:
+        result = tiny(norm, settings=settings).solve(solver=solver)
+        assert result.status == "optimal"
+        assert result.offering() == sites
+        assert result.objective == pytest.approx(obj)
+        # the start plan ran (or was switched off) and says what it found
+        logged = [line for line in result.solve_log if line.startswith("start plan:")]
+        assert len(logged) == (1 if start_plan else 0)

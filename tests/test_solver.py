@@ -100,3 +100,30 @@ def test_highs_options_are_passed_but_never_the_tolerances() -> None:
     highs = prob.solverModel
     assert highs.getOptionValue("mip_allow_restart")[1] is False
     assert highs.getOptionValue("mip_rel_gap")[1] == pytest.approx(1e-4)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_start_plan_is_used_and_never_changes_the_optimum(solver: str) -> None:
+    prob = pulp.LpProblem("start", pulp.LpMinimize)
+    a = pulp.LpVariable("a", cat="Binary")
+    b = pulp.LpVariable("b", cat="Binary")
+    prob += 3 * a + 2 * b
+    prob += a + b >= 1
+    # a feasible but worse start: the solver must still return the optimum
+    out = solve_problem(prob, solver=solver, start={"a": 1.0})
+    assert out.status == "optimal"
+    assert out.objective == pytest.approx(2.0)
+    assert a.varValue == pytest.approx(0.0) and b.varValue == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+def test_relax_solves_the_lp_relaxation(solver: str) -> None:
+    prob = pulp.LpProblem("relax", pulp.LpMinimize)
+    a = pulp.LpVariable("a", cat="Binary")
+    b = pulp.LpVariable("b", cat="Binary")
+    prob += 3 * a + 2 * b
+    prob += 2 * a + 2 * b >= 1
+    out = solve_problem(prob, solver=solver, relax=True)
+    assert out.status == "optimal"
+    assert out.objective == pytest.approx(1.0)  # b = 1/2
+    assert solve_problem(prob, solver=solver).objective == pytest.approx(2.0)

@@ -79,6 +79,27 @@ class Block:
             k += 1
         return k
 
+    def restricted(self, keep: np.ndarray) -> Block:
+        """The same block with only the sites where ``keep`` is True in every point's reach.
+
+        Points, their order and the site positions are unchanged, so variables built from the
+        restricted block carry the same names as those of the full block.
+        """
+        sel = keep[self.order_site]
+        kept_before = np.concatenate(([0], np.cumsum(sel)))
+        return Block(
+            intervention=self.intervention,
+            sites=self.sites,
+            groups=self.groups,
+            demand=self.demand,
+            member_demand=self.member_demand,
+            order_start=kept_before[self.order_start].astype(np.int64),
+            order_site=self.order_site[sel],
+            order_minutes=self.order_minutes[sel],
+            unreachable=self.unreachable,
+            exempt=self.exempt,
+        )
+
     def reachable_demand(self) -> np.ndarray:
         """Patients per year that can reach each site within the maximum time."""
         out = np.zeros(len(self.sites))

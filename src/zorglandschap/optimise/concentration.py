@@ -24,6 +24,7 @@ from zorglandschap.errors import DataError, InfeasiblePlan, ScenarioError, probl
 from zorglandschap.indicators import weighted_quantile
 from zorglandschap.optimise._blocks import Block, build_block
 from zorglandschap.optimise._formulation import Handles, Spec, build_problem
+from zorglandschap.optimise._start import lp_support_start
 from zorglandschap.optimise.diagnosis import elastic_diagnosis, presolve_checks
 from zorglandschap.optimise.solver import STATUSES, SolveOutcome, Status, solve_problem
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
@@ -31,6 +32,13 @@ from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 __all__ = ["ConcentrationModel", "ConcentrationResult", "TradeoffCurve"]
 
 _X_EPS = 1e-7
+#: HiGHS options when a start plan is given: HiGHS' sub-MIP heuristics (RINS, RENS) and its
+#: feasibility jump look for a plan the start already provides (bench/bench_concentration.py).
+_HIGHS_WITH_START: dict[str, bool | int | float | str] = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_feasibility_jump": False,
+}
 _DIAGNOSIS_SECONDS = 30.0
 
 
@@ -85,6 +93,9 @@ class ConcentrationResult:
         ``municipality``, ``pc4`` or ``custom``.
     travel
         Patient-minutes per year of the plan (the travel part of the objective).
+    solve_log
+        What the solution method did besides the final solve (e.g. the start plan per
+        component), for transparency and benchmarks.
     """
 
     status: Status
@@ -104,6 +115,7 @@ class ConcentrationResult:
     variables: int
     demand_level: str
     travel: float | None
+    solve_log: tuple[str, ...] = ()
 
     @property
     def has_plan(self) -> bool:
@@ -182,6 +194,7 @@ class ConcentrationResult:
             "demand_level": self.demand_level,
             "rounds": self.rounds,
             "variables": self.variables,
+            "solve_log": list(self.solve_log),
             "sites": sites,
             "changes": changes,
             "diagnosis": list(self.diagnosis),
@@ -875,6 +888,7 @@ class ConcentrationModel:
         rounds = 0
         n_vars = 0
         notes: list[str] = []
+        solve_log: list[str] = []
         for p in self.interventions:
             ex = blocks[p].exempt
             if ex:
@@ -892,6 +906,7 @@ class ConcentrationModel:
             rounds = max(rounds, res["rounds"])
             n_vars += res["variables"]
             notes += res["notes"]
+            solve_log += res["start"]
             if res["outcome"].status in ("optimal", "feasible"):
                 values["y"].update(res["y"])
                 values["x"].update(res["x"])
@@ -929,6 +944,7 @@ class ConcentrationModel:
             rounds=rounds,
             n_vars=n_vars,
             notes=notes,
+            solve_log=solve_log,
         )
 
     def _names(self) -> dict[str, str]:
@@ -957,7 +973,10 @@ class ConcentrationModel:
         if self.closest_assignment:
             near = {p: full[p].copy() for p in comp}
         build_s = 0.0
-        highs_opts = {"mip_allow_restart": bool(cs.highs_restart)}
+        highs_opts: dict[str, bool | int | float | str] = {
+            "mip_allow_restart": bool(cs.highs_restart)
+        }
+        start_log: list[str] = []
         best_bound: float | None = None
         notes: list[str] = []
         rounds = 0
@@ -966,13 +985,17 @@ class ConcentrationModel:
         name = f"concentration_{'_'.join(comp)}"[:60]
 
         def build(
-            far: bool | str, near_sets: dict[str, np.ndarray], *, named: str = "concentration"
+            far: bool | str,
+            near_sets: Mapping[str, np.ndarray],
+            *,
+            named: str = "concentration",
+            on: Sequence[Block] | None = None,
         ) -> Any:
-            """Build the problem for this component, adding the time to ``build_s``."""
+            """Build the problem for this component (or ``on`` other blocks), timed."""
             nonlocal build_s
             t0 = time.perf_counter()
             built = build_problem(
-                blks,
+                blks if on is None else on,
                 self.specs,
                 near_sets,
                 site_region=self._site_region,
@@ -986,20 +1009,44 @@ class ConcentrationModel:
             build_s += time.perf_counter() - t0
             return built
 
-        def run(prob: Any, *, min_seconds: float = 1.0, tuned: bool = True) -> SolveOutcome:
+        def run(
+            prob: Any,
+            *,
+            min_seconds: float = 1.0,
+            tuned: bool = True,
+            time_limit: float | None = None,
+            **kw: Any,
+        ) -> SolveOutcome:
             """Solve within what is left of the deadline (at least ``min_seconds``)."""
+            left = max(deadline - time.perf_counter(), min_seconds)
+            kw.setdefault("gap", gap)
             return solve_problem(
                 prob,
                 solver=solver,
-                time_limit=max(deadline - time.perf_counter(), min_seconds),
-                gap=gap,
+                time_limit=left if time_limit is None else min(left, time_limit),
                 highs_options=highs_opts if tuned else None,
                 settings=self.settings,
+                **kw,
             )
 
         if cs.strategy == "aggregate":
             prob, handles = build("aggregate", near, named=name)
-            outcome = run(prob)
+            start = None
+            if cs.start_plan:
+                start, line = lp_support_start(
+                    prob,
+                    handles,
+                    blks,
+                    build_restricted=lambda on, sets: build(False, sets, on=on, named="start"),
+                    run=lambda pr, **kw: run(pr, tuned=False, **kw),
+                    near_sites=cs.start_near_sites,
+                    gap=cs.start_gap,
+                    time_limit=cs.start_seconds,
+                )
+                start_log.append(line)
+            if start is not None:
+                highs_opts = {**highs_opts, **_HIGHS_WITH_START}
+            outcome = run(prob, start=start)
             rounds = 1
         while cs.strategy == "pool":
             rounds += 1
@@ -1054,6 +1101,7 @@ class ConcentrationModel:
             "outcome": outcome,
             "build_seconds": build_s,
             "rounds": rounds,
+            "start": start_log,
             "variables": handles.n_x,
             "notes": notes,
             "y": y_vals,
@@ -1187,6 +1235,7 @@ class ConcentrationModel:
         rounds: int,
         n_vars: int,
         notes: list[str],
+        solve_log: Sequence[str] = (),
     ) -> ConcentrationResult:
         rows = []
         for (p, m, j), share in sorted(values["x"].items()):
@@ -1246,6 +1295,7 @@ class ConcentrationModel:
             variables=n_vars,
             demand_level=self.demand_level,
             travel=travel,
+            solve_log=tuple(solve_log),
         )
 
     def _detail_indicators(

@@ -239,6 +239,24 @@ def _is_mip(problem: pulp.LpProblem) -> bool:
     return any(v.cat == pulp.LpInteger for v in problem.variables())
 
 
+class _HiGHSWithStart(pulp.HiGHS):
+    """PuLP's HiGHS API, handing HiGHS a start plan before it runs (PuLP's has no warm start)."""
+
+    def __init__(self, *args: object, start: Mapping[str, float], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.start = start
+
+    def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
+        import highspy
+
+        values = [float(self.start.get(v.name, 0.0)) for v in lp.variables()]
+        solution = highspy.HighsSolution()
+        solution.col_value = values
+        solution.value_valid = True
+        lp.solverModel.setSolution(solution)
+        lp.solverModel.run()
+
+
 def solve_problem(
     problem: pulp.LpProblem,
     *,
@@ -247,6 +265,8 @@ def solve_problem(
     gap: float | None = None,
     threads: int | None = None,
     highs_options: Mapping[str, bool | int | float | str] | None = None,
+    start: Mapping[str, float] | None = None,
+    relax: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> SolveOutcome:
     """Solve a PuLP problem (minimisation) and report an honest outcome.
@@ -267,6 +287,13 @@ def solve_problem(
         Extra HiGHS options (e.g. ``{"mip_allow_restart": False}``), set after the ones above;
         ignored by CBC. They change the search, never what counts as optimal: the gap tolerance
         and the time limit stay those given here.
+    start
+        A start plan, variable name -> value (missing variables are 0), e.g. from a primal
+        heuristic. HiGHS checks it and keeps it as the first incumbent when it is feasible; CBC
+        receives it as a MIP start. It changes the search, never the optimum.
+    relax
+        Solve the LP relaxation (integer variables treated as continuous); the status then
+        describes the relaxation.
     settings
         Settings object.
 
@@ -282,8 +309,8 @@ def solve_problem(
         raise ScenarioError(f"time_limit must be positive seconds, got {limit}.")
     if tol < 0:
         raise ScenarioError(f"gap must be a non-negative fraction (e.g. 1e-4), got {tol}.")
-    is_mip = _is_mip(problem)
-    start = time.perf_counter()
+    is_mip = _is_mip(problem) and not relax
+    began = time.perf_counter()
     time_limited = False
     bound: float | None = None
     if name == "highs":
@@ -292,9 +319,13 @@ def solve_problem(
             for k, v in (highs_options or {}).items()
             if k not in ("mip_rel_gap", "mip_abs_gap", "time_limit")
         }
-        cmd = pulp.HiGHS(
-            msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads, **extra
+        options = dict(
+            mip=not relax, msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads
         )
+        if start and is_mip:
+            cmd = _HiGHSWithStart(start=start, **options, **extra)
+        else:
+            cmd = pulp.HiGHS(**options, **extra)
         with _quiet_stdout():
             problem.solve(cmd)
         highs = problem.solverModel
@@ -312,7 +343,12 @@ def solve_problem(
     else:
         with tempfile.TemporaryDirectory(prefix="zorg-cbc-") as tmp:
             log_path = os.path.join(tmp, "cbc.log")
+            if start and is_mip:
+                for v in problem.variables():
+                    v.setInitialValue(float(start.get(v.name, 0.0)))
             cmd = pulp.PULP_CBC_CMD(
+                mip=not relax,
+                warmStart=bool(start) and is_mip,
                 msg=False,
                 timeLimit=limit,
                 gapRel=tol,
@@ -327,7 +363,7 @@ def solve_problem(
         if isinstance(log["bound"], float):
             bound = log["bound"]
         solver_objective = log["objective"] if isinstance(log["objective"], float) else None
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     has_plan = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     objective = float(pulp.value(problem.objective) or 0.0) if has_plan else None
     if bound is not None and objective is not None and solver_objective is not None:
