@@ -449,7 +449,9 @@ class ConcentrationModel:
       relaxation of the full model, so its bound is valid; when its optimum uses no far
       variable, the plan is feasible for the full model and therefore optimal. Otherwise the
       near sets of the points using far variables are doubled and the model re-solved;
-    * interventions not coupled by shared sites are solved as separate models (exact).
+    * interventions not coupled by shared sites are solved as separate models (exact);
+    * a **start plan**: the best plan on the sites the LP relaxation opens (a restriction of the
+      model, so a valid incumbent) is handed to the solver; speed only, never the optimum.
 
     Parameters
     ----------
