@@ -292,15 +292,21 @@ def map_command(
 def concentrate_command(
     intervention: Annotated[
         list[str],
-        typer.Option("--intervention", help="Intervention id or alias (pancreas, liver, ...); repeat for several."),
+        typer.Option(
+            "--intervention",
+            help="Intervention id or alias (pancreas, liver, ...); repeat for several.",
+        ),
     ],
     norm: Annotated[
-        float | None, typer.Option("--norm", help="Volume norm per site (default: the norms table).")
+        float | None,
+        typer.Option("--norm", help="Volume norm per site (default: the norms table)."),
     ] = None,
     max_minutes: Annotated[
         float | None, typer.Option("--max-minutes", help="Maximum travel time (default 90).")
     ] = None,
-    per_roaz: Annotated[int, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")] = 0,
+    per_roaz: Annotated[
+        int, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")
+    ] = 0,
     demand: Annotated[
         str, typer.Option("--demand", help="Demand level solved on: municipality or pc4.")
     ] = "municipality",

@@ -52,11 +52,26 @@ class AccessSettings:
 #: scaled to the national annual volume. Using this shape for every intervention (not only
 #: pancreas) is an assumption, until intervention-specific NKR/IKNL age profiles are added.
 CANCER_AGE_WEIGHTS: tuple[tuple[str, float], ...] = (
-    ("age_0_4", 0.0), ("age_5_9", 0.0), ("age_10_14", 0.0), ("age_15_19", 0.2),
-    ("age_20_24", 0.2), ("age_25_29", 0.2), ("age_30_34", 0.2), ("age_35_39", 0.2),
-    ("age_40_44", 1.3), ("age_45_49", 3.1), ("age_50_54", 6.1), ("age_55_59", 10.4),
-    ("age_60_64", 16.5), ("age_65_69", 24.0), ("age_70_74", 32.5), ("age_75_79", 55.7),
-    ("age_80_84", 55.7), ("age_85_89", 55.7), ("age_90_94", 55.7), ("age_95_plus", 55.7),
+    ("age_0_4", 0.0),
+    ("age_5_9", 0.0),
+    ("age_10_14", 0.0),
+    ("age_15_19", 0.2),
+    ("age_20_24", 0.2),
+    ("age_25_29", 0.2),
+    ("age_30_34", 0.2),
+    ("age_35_39", 0.2),
+    ("age_40_44", 1.3),
+    ("age_45_49", 3.1),
+    ("age_50_54", 6.1),
+    ("age_55_59", 10.4),
+    ("age_60_64", 16.5),
+    ("age_65_69", 24.0),
+    ("age_70_74", 32.5),
+    ("age_75_79", 55.7),
+    ("age_80_84", 55.7),
+    ("age_85_89", 55.7),
+    ("age_90_94", 55.7),
+    ("age_95_plus", 55.7),
 )
 
 
@@ -238,7 +253,9 @@ class Settings:
         for group_name, values in groups.items():
             if group_name not in {f.name for f in dataclasses.fields(self)}:
                 valid = ", ".join(f.name for f in dataclasses.fields(self))
-                raise ScenarioError(f"Unknown settings group {group_name!r}; valid groups: {valid}.")
+                raise ScenarioError(
+                    f"Unknown settings group {group_name!r}; valid groups: {valid}."
+                )
             group = getattr(self, group_name)
             valid_keys = {f.name for f in dataclasses.fields(group)}
             unknown = sorted(set(values) - valid_keys)
