@@ -320,6 +320,14 @@ def concentrate_command(
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
     ] = None,
+    gap: Annotated[
+        float | None,
+        typer.Option(
+            "--gap",
+            help="Relative gap at which a plan counts as proven optimal (default from settings, "
+            "1e-4 = 0.01 %).",
+        ),
+    ] = None,
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Folder to write sites/flows/indicators CSV.")
     ] = None,
@@ -343,20 +351,20 @@ def concentrate_command(
         eligible=eligible,
         closest_assignment=closest,
     )
-    result = model.solve(solver=solver, time_limit=time_limit)
+    result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         result.to_csv(csv)
     if as_json:
         typer.echo(result.to_json())
         return
     d = result.to_dict()
-    gap = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
+    gap_text = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
 
     def minutes(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1f}"
 
     console.print(
-        f"[bold]{', '.join(result.interventions)}[/]: {result.status} (gap {gap}, "
+        f"[bold]{', '.join(result.interventions)}[/]: {result.status} (gap {gap_text}, "
         f"{d['seconds']:.1f} s, {result.solver}); {len(d['sites'])} site(s); mean "
         f"{minutes(d['mean_minutes'])} min, P90 {minutes(d['p90_minutes'])} min, "
         f"max {minutes(d['max_minutes'])} min."

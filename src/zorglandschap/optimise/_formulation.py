@@ -246,6 +246,15 @@ def build_problem(
         if V > 0 and "norm" not in elastic:
             # valid inequality: every offering site needs V patients of the national total
             con(all_y, Le, math.floor(total / V + 1e-9), f"vi_total_{b}")
+        # sites every plan must open: the region guarantees, the minimum number of sites
+        required = 0
+        if "region" not in elastic:
+            required = sum(int(k) for k in spec.per_region.values() if k > 0)
+        if "sites" not in elastic:
+            required = max(required, int(spec.min_sites or 0))
+        if sigma is not None and required > 0:
+            # valid inequality (diagnosis): n sites at norm V - sigma share at most the total
+            con([(sigma, 1.0)], Ge, V - total / required, f"vi_sigma_total_{b}")
         # -- regions ---------------------------------------------------------------------
         regions: dict[str, list[int]] = {}
         for j, site in enumerate(block.sites):
@@ -265,18 +274,24 @@ def build_problem(
                     slack_terms.append((r, 1.0))
                     terms = terms + [(r, 1.0)]
                 con(terms, Ge, float(k_req), f"region_{b}_{reg}")
-            if V > 0 and "norm" not in elastic and len(idx) > 1:
-                # valid inequality: the region's sites share the demand that can reach them
-                in_reach = 0.0
-                member = np.zeros(n_sites, dtype=bool)
-                member[idx] = True
-                for m in range(block.n_points):
-                    sites_m, _ = block.reach(m)
-                    if member[sites_m].any():
-                        in_reach += float(block.demand[m])
+            if V <= 0 or (len(idx) <= 1 and sigma is None):
+                continue
+            # the region's sites share the demand that can reach them
+            member = np.zeros(n_sites, dtype=bool)
+            member[idx] = True
+            in_reach = 0.0
+            for m in range(block.n_points):
+                sites_m, _ = block.reach(m)
+                if member[sites_m].any():
+                    in_reach += float(block.demand[m])
+            if "norm" not in elastic and len(idx) > 1:
+                # valid inequality: at most in_reach / V of them can offer
                 cap_sites = math.floor(in_reach / V + 1e-9)
                 if cap_sites < len(idx):
                     con([(ys[j], 1.0) for j in idx], Le, float(cap_sites), f"vi_region_{b}_{reg}")
+            if sigma is not None and k_req > 0 and "region" not in elastic:
+                # valid inequality (diagnosis): k_req sites at norm V - sigma share in_reach
+                con([(sigma, 1.0)], Ge, V - in_reach / k_req, f"vi_sigma_{b}_{reg}")
     # -- shared sites ----------------------------------------------------------------------
     by_p = {blk.intervention: blk for blk in blocks}
     for g, group in enumerate(share_groups):

@@ -1,0 +1,44 @@
+"""The `zorglandschap concentrate` command, as a user runs it (national embedded data)."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from zorglandschap.cli import app
+
+runner = CliRunner()
+
+#: Keys the issue asks `concentrate --json` to print at least.
+REQUIRED = {"status", "gap", "objective", "seconds", "sites", "mean_minutes", "p90_minutes",
+            "max_minutes"}  # fmt: skip
+
+
+def test_json_has_the_required_keys_and_every_site_meets_its_norm() -> None:
+    # lung cancer (14,800 patients a year, norm 50) solves in seconds at national scale
+    args = ["concentrate", "--intervention", "lung", "--per-roaz", "1", "--gap", "1e-3", "--json"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert REQUIRED <= set(out)
+    assert out["status"] == "optimal" and out["gap"] <= 1e-3
+    assert out["sites"], "an optimal plan offers the intervention somewhere"
+    for site in out["sites"]:
+        assert {"site_id", "name", "volume", "norm"} <= set(site)
+        assert site["volume"] >= site["norm"] - 1e-6, site
+    assert out["max_minutes"] >= out["p90_minutes"] >= 0
+    assert any(line.startswith("start plan:") for line in out["solve_log"])
+
+
+def test_infeasible_request_prints_a_diagnosis_not_a_traceback() -> None:
+    # 601 pancreas patients a year cannot give 11 ROAZ regions a site at 700 a year each
+    args = ["concentrate", "--intervention", "pancreas", "--norm", "700", "--per-roaz", "1",
+            "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert "Traceback" not in result.output
+    out = json.loads(result.output)
+    assert out["status"] == "infeasible"
+    assert out["sites"] == []
+    text = " ".join(out["diagnosis"])
+    assert "700" in text and "norm" in text.lower()
