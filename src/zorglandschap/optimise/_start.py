@@ -7,7 +7,8 @@ plan it then proves (bench/RESULTS.md). This module finds that plan cheaply inst
 1. solve the LP relaxation of the full model;
 2. keep the sites with a positive opening in it (for coupled interventions: in any of them);
 3. solve the *restricted* MILP — only the kept sites, each demand point linked to its nearest
-   kept sites — to a loose gap within a short time limit.
+   kept sites — to a loose gap within a short time limit. Only a plan proven within that gap
+   (of the restricted model) is used: the full solve switches HiGHS' own heuristics off.
 
 Every plan of the restricted model is a plan of the full model (the restriction only removes
 variables), so the result is a valid start. It changes how fast the full model is solved,
@@ -69,7 +70,7 @@ def lp_support_start(
     """
     relaxed = run(problem, relax=True, time_limit=time_limit)
     if relaxed.status != "optimal":
-        return None, f"start plan: LP relaxation {relaxed.status}"
+        return None, f"start plan: LP relaxation {relaxed.status} within {time_limit:g} s, not used"
     kept_ids = {
         block.sites[j]
         for block in blocks
@@ -97,8 +98,9 @@ def lp_support_start(
             if block.sites[j] not in kept_ids and (y.lowBound or 0) == 0:
                 y.upBound = 0
     out = run(sub, gap=gap, time_limit=time_limit)
-    if out.status not in ("optimal", "feasible"):
-        return None, f"start plan: restricted model {out.status}"
+    if out.status != "optimal":
+        # a time-limited plan may be poor, and the full solve then skips HiGHS' own heuristics
+        return None, f"start plan: restricted model {out.status} within {time_limit:g} s, not used"
     start = {v.name: float(v.varValue) for v in sub.variables() if v.varValue}
     return start, (
         f"start plan: {len(kept_ids)} sites of the LP relaxation, objective "
