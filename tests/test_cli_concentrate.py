@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
+import pytest
 from typer.testing import CliRunner
 
 from zorglandschap.cli import app
@@ -42,3 +45,27 @@ def test_infeasible_request_prints_a_diagnosis_not_a_traceback() -> None:
     assert out["sites"] == []
     text = " ".join(out["diagnosis"])
     assert "700" in text and "norm" in text.lower()
+
+
+def test_scale_and_iza_guarantee_reach_the_model() -> None:
+    args = ["concentrate", "--intervention", "lung", "--per-iza", "1", "--scale", "1.1",
+            "--gap", "1e-3", "--json"]  # fmt: skip
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    assert out["status"] == "optimal"
+    # 10 % more patients than the 14,800 a year of the norms table
+    assert sum(site["volume"] for site in out["sites"]) == pytest.approx(1.1 * 14_800, rel=1e-6)
+    # sites are labelled with their IZA region (the layer of the guarantee), all 38 covered
+    assert len({site["region"] for site in out["sites"]}) == 38
+
+
+def test_two_region_layers_at_once_is_one_clear_line() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", "concentrate", "--intervention", "lung",
+         "--per-iza", "1", "--per-roaz", "1"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "--per-roaz and --per-iza were both given" in completed.stderr
+    assert "Traceback" not in completed.stderr

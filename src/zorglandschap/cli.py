@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from zorglandschap.errors import ZorglandschapError
+from zorglandschap.errors import ScenarioError, ZorglandschapError
 from zorglandschap.landscape import RegionLayer, load_landscape
 
 if TYPE_CHECKING:
@@ -307,6 +307,14 @@ def concentrate_command(
     per_roaz: Annotated[
         int, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")
     ] = 0,
+    per_iza: Annotated[
+        int,
+        typer.Option("--per-iza", help="At least N sites per IZA region (not with --per-roaz)."),
+    ] = 0,
+    scale: Annotated[
+        float,
+        typer.Option("--scale", help="Multiply the national volume (growth, a later year)."),
+    ] = 1.0,
     demand: Annotated[
         str, typer.Option("--demand", help="Demand level solved on: municipality or pc4.")
     ] = "municipality",
@@ -341,12 +349,19 @@ def concentrate_command(
     norms: Any = norm
     if norm is not None and len(intervention) > 1:
         norms = dict.fromkeys(intervention, norm)
+    if per_roaz and per_iza:
+        raise ScenarioError(
+            "--per-roaz and --per-iza were both given; a plan guarantees sites per one region "
+            "layer: keep one of them."
+        )
     model = landscape_model(
         load_landscape(regions),
         names,
         norms=norms,
+        scale=scale,
         max_minutes=max_minutes,
-        per_region=per_roaz,
+        per_region=per_iza or per_roaz,
+        region="iza" if per_iza else "roaz",
         demand=demand,
         eligible=eligible,
         closest_assignment=closest,
