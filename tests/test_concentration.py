@@ -310,3 +310,24 @@ def test_start_plan_changes_speed_never_the_optimum(solver: str, start_plan: boo
         # the start plan ran (or was switched off) and says what it found
         logged = [line for line in result.solve_log if line.startswith("start plan:")]
         assert len(logged) == (1 if start_plan else 0)
+
+
+def test_coarse_plan_starts_the_fine_solve_and_never_changes_the_optimum() -> None:
+    # the coarse twin here is the same question (in practice: municipalities for PC4)
+    fine = tiny(20, coarse=tiny(20))
+    result = fine.solve()
+    assert result.status == "optimal"
+    assert result.offering() == ["A", "C"] and result.objective == pytest.approx(470.0)
+    assert result.solve_log[0].startswith("coarse plan (custom): optimal")
+    assert result.solve_log[1].startswith("start plan: the 2 site offer(s) of the coarse plan")
+
+
+def test_unusable_coarse_plan_falls_back_to_the_lp_start() -> None:
+    # the coarse plan offers only B; within 25 minutes p1 and p4 cannot reach B, so that plan
+    # cannot start the fine solve: the LP-support start takes over, the optimum stays {A, C}
+    coarse = tiny(25, closed_sites=["A", "C"])
+    result = tiny(15, max_minutes=25, coarse=coarse).solve()
+    assert result.status == "optimal"
+    assert result.offering() == ["A", "C"] and result.objective == pytest.approx(460.0)
+    assert "a demand point reaches none of the kept sites" in result.solve_log[1]
+    assert result.solve_log[2].startswith("start plan: 2 sites of the LP relaxation")

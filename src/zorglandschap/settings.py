@@ -135,6 +135,9 @@ class ConcentrationSettings:
     start_gap: float = 1e-2
     #: Wall-time limit of each start-plan step (LP relaxation, restricted model), seconds.
     start_seconds: float = 5.0
+    #: Wall-time limit of the coarse plan (municipality demand) that starts a PC4 solve,
+    #: seconds. Assumption.
+    coarse_seconds: float = 30.0
     #: Threshold for the "share beyond" indicator when no maximum travel time is set, minutes.
     #: Assumption.
     report_minutes: float = 60.0

@@ -10,6 +10,10 @@ plan it then proves (bench/RESULTS.md). This module finds that plan cheaply inst
    kept sites — to a loose gap within a short time limit. Only a plan proven within that gap
    (of the restricted model) is used: the full solve switches HiGHS' own heuristics off.
 
+When the model was built on fine demand (PC4) with a coarse twin (municipalities), the coarse
+twin's plan gives the sites instead (:func:`coarse_sites_start`: those sites offer, patients are
+assigned at the fine level); the LP-support start is the fallback.
+
 Every plan of the restricted model is a plan of the full model (the restriction only removes
 variables), so the result is a valid start. It changes how fast the full model is solved,
 never its optimum: the full model is still solved, with every site and pair, to the requested
@@ -37,6 +41,51 @@ Run = Callable[..., SolveOutcome]
 
 #: LP openings at or below this count as closed.
 _OPEN_TOLERANCE = 1e-6
+
+
+def _restricted_start(
+    blocks: Sequence[Block],
+    kept: Mapping[str, set[str]],
+    *,
+    fixed: bool,
+    build_restricted: BuildRestricted,
+    run: Run,
+    near_sites: int | None,
+    gap: float,
+    time_limit: float,
+) -> tuple[dict[str, float] | None, SolveOutcome | None, str]:
+    """Solve the model restricted to the ``kept`` sites per intervention (``fixed``: all open)."""
+    restricted: list[Block] = []
+    near: dict[str, np.ndarray] = {}
+    for block in blocks:
+        keep = np.array([s in kept[block.intervention] for s in block.sites], dtype=bool)
+        small = block.restricted(keep)
+        if np.any(np.diff(small.order_start) == 0):
+            return None, None, "a demand point reaches none of the kept sites"
+        restricted.append(small)
+        near[block.intervention] = (
+            np.diff(small.order_start)
+            if near_sites is None
+            else np.array(
+                [small.near_count(m, near_sites) for m in range(small.n_points)], dtype=np.int64
+            )
+        )
+    sub, sub_handles = build_restricted(restricted, near)
+    for block in restricted:
+        for j, y in sub_handles.y[block.intervention].items():
+            if block.sites[j] not in kept[block.intervention]:
+                if (y.lowBound or 0) == 0:
+                    y.upBound = 0
+            elif fixed:
+                if y.upBound == 0:
+                    return None, None, f"kept site {block.sites[j]} cannot meet the norm"
+                y.lowBound = 1
+    out = run(sub, gap=gap, time_limit=time_limit)
+    if out.status != "optimal":
+        # a time-limited plan may be poor, and the full solve then skips HiGHS' own heuristics
+        return None, out, f"restricted model {out.status} within {time_limit:g} s"
+    start = {v.name: float(v.varValue) for v in sub.variables() if v.varValue}
+    return start, out, ""
 
 
 def lp_support_start(
@@ -77,32 +126,54 @@ def lp_support_start(
         for j, y in handles.y[block.intervention].items()
         if (y.varValue or 0.0) > _OPEN_TOLERANCE
     }
-    restricted: list[Block] = []
-    near: dict[str, np.ndarray] = {}
-    for block in blocks:
-        keep = np.array([s in kept_ids for s in block.sites], dtype=bool)
-        small = block.restricted(keep)
-        if np.any(np.diff(small.order_start) == 0):
-            return None, "start plan: a demand point reaches no site of the LP relaxation"
-        restricted.append(small)
-        near[block.intervention] = (
-            np.diff(small.order_start)
-            if near_sites is None
-            else np.array(
-                [small.near_count(m, near_sites) for m in range(small.n_points)], dtype=np.int64
-            )
-        )
-    sub, sub_handles = build_restricted(restricted, near)
-    for block in restricted:
-        for j, y in sub_handles.y[block.intervention].items():
-            if block.sites[j] not in kept_ids and (y.lowBound or 0) == 0:
-                y.upBound = 0
-    out = run(sub, gap=gap, time_limit=time_limit)
-    if out.status != "optimal":
-        # a time-limited plan may be poor, and the full solve then skips HiGHS' own heuristics
-        return None, f"start plan: restricted model {out.status} within {time_limit:g} s, not used"
-    start = {v.name: float(v.varValue) for v in sub.variables() if v.varValue}
+    start, out, why = _restricted_start(
+        blocks,
+        {block.intervention: kept_ids for block in blocks},
+        fixed=False,
+        build_restricted=build_restricted,
+        run=run,
+        near_sites=near_sites,
+        gap=gap,
+        time_limit=time_limit,
+    )
+    if start is None or out is None:
+        return None, f"start plan: {why}, not used"
     return start, (
         f"start plan: {len(kept_ids)} sites of the LP relaxation, objective "
         f"{out.objective:.1f} in {relaxed.seconds + out.seconds:.1f} s"
+    )
+
+
+def coarse_sites_start(
+    blocks: Sequence[Block],
+    sites: Mapping[str, Sequence[str]],
+    *,
+    build_restricted: BuildRestricted,
+    run: Run,
+    gap: float,
+    time_limit: float,
+) -> tuple[dict[str, float] | None, str]:
+    """A start plan in which exactly the given ``sites`` offer each intervention (e.g. the plan
+    solved on municipalities), with patients assigned at the model's own demand level.
+
+    Returns None (and why) when those sites cannot serve the finer demand (a point with none of
+    them within reach, a norm not met).
+    """
+    kept = {block.intervention: set(sites.get(block.intervention, ())) for block in blocks}
+    start, out, why = _restricted_start(
+        blocks,
+        kept,
+        fixed=True,
+        build_restricted=build_restricted,
+        run=run,
+        near_sites=None,
+        gap=gap,
+        time_limit=time_limit,
+    )
+    if start is None or out is None:
+        return None, f"start plan from the coarse plan: {why}, not used"
+    n = sum(len(v) for v in kept.values())
+    return start, (
+        f"start plan: the {n} site offer(s) of the coarse plan, objective {out.objective:.1f} "
+        f"in {out.seconds:.1f} s"
     )

@@ -24,7 +24,7 @@ from zorglandschap.errors import DataError, InfeasiblePlan, ScenarioError, probl
 from zorglandschap.indicators import weighted_quantile
 from zorglandschap.optimise._blocks import Block, build_block
 from zorglandschap.optimise._formulation import Handles, Spec, build_problem
-from zorglandschap.optimise._start import lp_support_start
+from zorglandschap.optimise._start import coarse_sites_start, lp_support_start
 from zorglandschap.optimise.diagnosis import elastic_diagnosis, presolve_checks
 from zorglandschap.optimise.solver import STATUSES, SolveOutcome, Status, solve_problem
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
@@ -507,6 +507,10 @@ class ConcentrationModel:
         ``error`` (the plan is infeasible, with a diagnosis) or ``exempt`` (the limit does not
         apply to them — e.g. the Wadden islands, beyond 90 minutes of any hospital — and the
         result names them).
+    coarse
+        The same question on coarser demand (e.g. municipalities for a PC4 model): its plan,
+        solved first to ``settings.concentration.start_gap``, gives the start plan's sites.
+        Speed only: the model itself is still solved to the gap tolerance.
     settings
         Settings.
 
@@ -550,6 +554,7 @@ class ConcentrationModel:
         region_label: str = "region",
         demand_level: str = "custom",
         beyond_limit: str = "error",
+        coarse: ConcentrationModel | None = None,
         settings: Settings = DEFAULT_SETTINGS,
     ) -> None:
         self._options: dict[str, Any] = {
@@ -715,6 +720,7 @@ class ConcentrationModel:
         problems_to_error(problems, kind=ScenarioError)
 
         self.beyond_limit = beyond_limit
+        self.coarse = coarse
         self.interventions: tuple[str, ...] = tuple(interventions)
         self.demand = dem[interventions]
         self.pairs = pr.sort_values(["demand_id", "site_id"]).reset_index(drop=True)
@@ -901,8 +907,22 @@ class ConcentrationModel:
                     f"eligible site within {self.specs[p].max_minutes:g} minutes ({shown}); the "
                     "limit does not apply to them (beyond_limit='exempt')."
                 )
+        coarse_sites = None
+        if self.coarse is not None and self.settings.concentration.start_plan:
+            left = max(deadline - time.perf_counter(), 1.0)
+            c = self.coarse.solve(
+                solver=solver,
+                time_limit=min(self.settings.concentration.coarse_seconds, left),
+                gap=self.settings.concentration.start_gap,
+            )
+            solve_log.append(
+                f"coarse plan ({c.demand_level}): {c.status} in {c.seconds:.1f} s, "
+                f"{len(c.offering())} site offer(s)"
+            )
+            if c.has_plan:
+                coarse_sites = {p: c.offering(p) for p in self.interventions}
         for comp in _components(self.interventions, self.share_sites):
-            res = self._solve_component(comp, blocks, solver, deadline, gap)
+            res = self._solve_component(comp, blocks, solver, deadline, gap, coarse_sites)
             outcomes.append(res["outcome"])
             build_s += res["build_seconds"]
             rounds = max(rounds, res["rounds"])
@@ -961,6 +981,7 @@ class ConcentrationModel:
         solver: str | None,
         deadline: float,
         gap: float | None,
+        coarse_sites: Mapping[str, Sequence[str]] | None = None,
     ) -> dict[str, Any]:
         cs = self.settings.concentration
         blks = [blocks[p] for p in comp]
@@ -1034,19 +1055,40 @@ class ConcentrationModel:
         if cs.strategy == "aggregate":
             prob, handles = build("aggregate", near, named=name)
             start = None
-            if cs.start_plan:
+
+            def build_start(on: Sequence[Block], sets: Mapping[str, np.ndarray]) -> Any:
+                return build(False, sets, on=on, named="start")
+
+            def run_start(pr: Any, **kw: Any) -> SolveOutcome:
+                return run(pr, tuned=False, **kw)
+
+            from_coarse = False
+            if cs.start_plan and coarse_sites is not None:
+                start, line = coarse_sites_start(
+                    blks,
+                    coarse_sites,
+                    build_restricted=build_start,
+                    run=run_start,
+                    gap=cs.start_gap,
+                    time_limit=cs.start_seconds,
+                )
+                start_log.append(line)
+                from_coarse = start is not None
+            if cs.start_plan and start is None:
                 start, line = lp_support_start(
                     prob,
                     handles,
                     blks,
-                    build_restricted=lambda on, sets: build(False, sets, on=on, named="start"),
-                    run=lambda pr, **kw: run(pr, tuned=False, **kw),
+                    build_restricted=build_start,
+                    run=run_start,
                     near_sites=cs.start_near_sites,
                     gap=cs.start_gap,
                     time_limit=cs.start_seconds,
                 )
                 start_log.append(line)
-            if start is not None:
+            if start is not None and not from_coarse:
+                # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
+                # heuristics stay on to improve it
                 highs_opts = {**highs_opts, **_HIGHS_WITH_START}
             outcome = run(prob, start=start)
             rounds = 1

@@ -316,6 +316,27 @@ def landscape_model(
                             "source": "estimate: nearest-provider catchment of the modelled demand",
                         }
                     )
+    if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
+        # the same question on municipalities: its plan starts the PC4 solve (speed only)
+        options["coarse"] = landscape_model(
+            landscape,
+            ids,
+            demand="municipality",
+            norms=norms,
+            volumes=volumes,
+            scale=scale,
+            max_minutes=max_minutes,
+            per_region=per_region,
+            region=region,
+            eligible=eligible,
+            year=year,
+            baseline=baseline,
+            profile=profile,
+            travel_minutes=long,
+            beyond_limit=beyond_limit,
+            settings=settings,
+            **options,
+        )
     return ConcentrationModel(
         dem,
         pairs,
