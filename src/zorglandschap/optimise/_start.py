@@ -8,11 +8,13 @@ plan it then proves (bench/RESULTS.md). This module finds that plan cheaply inst
 2. keep the sites with a positive opening in it (for coupled interventions: in any of them);
 3. solve the *restricted* MILP — only the kept sites, each demand point linked to its nearest
    kept sites — to a loose gap within a short time limit. Only a plan proven within that gap
-   (of the restricted model) is used: the full solve switches HiGHS' own heuristics off.
+   (of the restricted model) is used: the full solve then skips HiGHS' sub-MIP heuristics
+   (RINS, RENS) and its feasibility jump.
 
 When the model was built on fine demand (PC4) with a coarse twin (municipalities), the coarse
 twin's plan gives the sites instead (:func:`coarse_sites_start`: those sites offer, patients are
-assigned at the fine level); the LP-support start is the fallback.
+assigned at the fine level; HiGHS' heuristics stay on to improve it); the LP-support start is
+the fallback.
 
 Every plan of the restricted model is a plan of the full model (the restriction only removes
 variables), so the result is a valid start. It changes how fast the full model is solved,
