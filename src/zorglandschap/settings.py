@@ -133,8 +133,12 @@ class ConcentrationSettings:
     start_near_sites: int | None = None
     #: Relative gap of the start plan's restricted model (a heuristic: loose on purpose).
     start_gap: float = 1e-2
-    #: Wall-time limit of each start-plan step (LP relaxation, restricted model), seconds.
-    start_seconds: float = 5.0
+    #: Safety wall-time limit of each start-plan step (LP relaxation, restricted model),
+    #: seconds. The restricted model normally stops at ``start_gap`` at its root node (1–10 s on
+    #: the national instances); a start that only a time limit ended is not used. Generous on
+    #: purpose: a tight limit would make the start, and so the search, depend on the machine's
+    #: speed (reproducibility). Assumption.
+    start_seconds: float = 30.0
     #: Wall-time limit of the coarse plan (municipality demand) that starts a PC4 solve,
     #: seconds. Assumption.
     coarse_seconds: float = 30.0
