@@ -131,7 +131,8 @@ class ConcentrationSettings:
     #: Nearest kept sites per demand point in the start plan's restricted model; None = every
     #: kept site within reach (chosen on the national bench: 10 gave worse start plans).
     start_near_sites: int | None = None
-    #: Relative gap of the start plan's restricted model (a heuristic: loose on purpose).
+    #: Relative gap of the start plan's restricted model and of a PC4 solve's coarse plan (a
+    #: heuristic: loose on purpose). Assumption, tuned on the national bench.
     start_gap: float = 1e-2
     #: Safety wall-time limit of each start-plan step (LP relaxation, restricted model),
     #: seconds. The restricted model normally stops at ``start_gap`` at its root node (1–10 s on

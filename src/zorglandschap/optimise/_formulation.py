@@ -143,28 +143,24 @@ def build_problem(
             dm = float(block.demand[m])
             row: list[tuple[pulp.LpVariable, float]] = []
             xm: list[pulp.LpVariable] = []
-            for r in range(k):
+            # near pairs (r < k) get a strong link; with far="aggregate" the far pairs are x
+            # variables too, sharing one aggregated link per site (below)
+            last = len(sites_m) if far == "aggregate" else k
+            for r in range(last):
                 j = int(sites_m[r])
+                if r >= k and ys[j].upBound == 0:
+                    continue
                 v = pulp.LpVariable(f"x_{b}_{m}_{j}", lowBound=0, upBound=1)
                 xm.append(v)
                 xs.append((m, j, v))
                 row.append((v, 1.0))
                 obj_terms.append((v, dm * float(mins_m[r])))
                 site_terms[j].append((v, dm))
-                con([(v, 1.0), (ys[j], -1.0)], Le, 0.0, f"link_{b}_{m}_{j}")
-            if far == "aggregate":
-                for r in range(k, len(sites_m)):
-                    j = int(sites_m[r])
-                    if ys[j].upBound == 0:
-                        continue
-                    v = pulp.LpVariable(f"x_{b}_{m}_{j}", lowBound=0, upBound=1)
-                    xm.append(v)
-                    xs.append((m, j, v))
-                    row.append((v, 1.0))
-                    obj_terms.append((v, dm * float(mins_m[r])))
-                    site_terms[j].append((v, dm))
+                if r < k:
+                    con([(v, 1.0), (ys[j], -1.0)], Le, 0.0, f"link_{b}_{m}_{j}")
+                else:
                     weak[j].append((v, dm))
-            elif far and k < len(sites_m):
+            if far is True and k < len(sites_m):
                 fv = pulp.LpVariable(f"f_{b}_{m}", lowBound=0, upBound=1)
                 fars[m] = fv
                 row.append((fv, 1.0))

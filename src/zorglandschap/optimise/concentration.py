@@ -931,7 +931,7 @@ class ConcentrationModel:
             rounds = max(rounds, res["rounds"])
             n_vars += res["variables"]
             notes += res["notes"]
-            solve_log += res["start"]
+            solve_log += res["log"]
             if res["outcome"].status in ("optimal", "feasible"):
                 values["y"].update(res["y"])
                 values["x"].update(res["x"])
@@ -1148,7 +1148,7 @@ class ConcentrationModel:
             "outcome": outcome,
             "build_seconds": build_s,
             "rounds": rounds,
-            "start": start_log,
+            "log": start_log,
             "variables": handles.n_x,
             "notes": notes,
             "y": y_vals,

@@ -15,7 +15,9 @@ solve on **municipality** demand and report travel at both levels:
   municipality's shares, with its own travel time. A PC4 can therefore lie beyond the maximum
   time even when its municipality's mean does not; the detail indicators show that honestly.
 
-``demand="pc4"`` solves on PC4 demand directly (exact at the finer level, slower).
+``demand="pc4"`` solves on PC4 demand directly (exact at the finer level, slower); the same
+question on municipalities is attached as the model's ``coarse`` twin, whose plan starts the
+PC4 solve (speed only).
 """
 
 from __future__ import annotations
