@@ -128,6 +128,15 @@ class ConcentrationSettings:
     #: (:mod:`zorglandschap.optimise._start`). Speed only: the full model is still solved to the
     #: gap tolerance. Chosen on the national bench (bench/bench_concentration.py).
     start_plan: bool = True
+    #: Tighten the LP relaxation with cluster norm cuts before the MILP
+    #: (:mod:`zorglandschap.optimise._cuts`). Speed only: every cut is valid, the optimum is
+    #: unchanged. Chosen on the national bench (bench/bench_concentration.py).
+    norm_cuts: bool = True
+    #: Most separation rounds of the norm cuts. Assumption, tuned on the national bench.
+    cut_rounds: int = 30
+    #: The rounds stop when one raises the LP bound by less than this share. Assumption, tuned
+    #: on the national bench.
+    cut_min_gain: float = 2e-5
     #: Nearest kept sites per demand point in the start plan's restricted model; None = every
     #: kept site within reach (chosen on the national bench: 10 gave worse start plans).
     start_near_sites: int | None = None

@@ -100,6 +100,7 @@ def lp_support_start(
     near_sites: int | None,
     gap: float,
     time_limit: float,
+    openings: Mapping[str, np.ndarray] | None = None,
 ) -> tuple[dict[str, float] | None, str]:
     """A start plan for ``problem`` (the full model), or None, and a line saying what happened.
 
@@ -118,15 +119,28 @@ def lp_support_start(
         Kept sites per demand point in the restricted model (ties included); None = all.
     gap, time_limit
         Relative gap and wall-time limit of the restricted solve.
+    openings
+        Site openings (block positions) of an LP relaxation already solved (e.g. tightened by
+        norm cuts), per intervention; None = solve ``problem``'s relaxation here.
     """
-    relaxed = run(problem, relax=True, time_limit=time_limit)
-    if relaxed.status != "optimal":
-        return None, f"start plan: LP relaxation {relaxed.status} within {time_limit:g} s, not used"
+    lp_seconds = 0.0
+    if openings is None:
+        relaxed = run(problem, relax=True, time_limit=time_limit)
+        if relaxed.status != "optimal":
+            return None, (
+                f"start plan: LP relaxation {relaxed.status} within {time_limit:g} s, not used"
+            )
+        lp_seconds = relaxed.seconds
+        openings = {
+            block.intervention: np.array(
+                [handles.y[block.intervention][j].varValue or 0.0 for j in range(len(block.sites))]
+            )
+            for block in blocks
+        }
     kept_ids = {
         block.sites[j]
         for block in blocks
-        for j, y in handles.y[block.intervention].items()
-        if (y.varValue or 0.0) > _OPEN_TOLERANCE
+        for j in np.flatnonzero(np.asarray(openings[block.intervention]) > _OPEN_TOLERANCE)
     }
     start, out, why = _restricted_start(
         blocks,
@@ -142,7 +156,7 @@ def lp_support_start(
         return None, f"start plan: {why}, not used"
     return start, (
         f"start plan: {len(kept_ids)} sites of the LP relaxation, objective "
-        f"{out.objective:.1f} in {relaxed.seconds + out.seconds:.1f} s"
+        f"{out.objective:.1f} in {lp_seconds + out.seconds:.1f} s"
     )
 
 

@@ -23,10 +23,17 @@ import pulp
 from zorglandschap.errors import DataError, InfeasiblePlan, ScenarioError, problems_to_error
 from zorglandschap.indicators import weighted_quantile
 from zorglandschap.optimise._blocks import Block, build_block
+from zorglandschap.optimise._cuts import add_norm_cuts
 from zorglandschap.optimise._formulation import Handles, Spec, build_problem
 from zorglandschap.optimise._start import coarse_sites_start, lp_support_start
 from zorglandschap.optimise.diagnosis import elastic_diagnosis, presolve_checks
-from zorglandschap.optimise.solver import STATUSES, SolveOutcome, Status, solve_problem
+from zorglandschap.optimise.solver import (
+    STATUSES,
+    SolveOutcome,
+    Status,
+    highs_available,
+    solve_problem,
+)
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 
 __all__ = ["ConcentrationModel", "ConcentrationResult", "TradeoffCurve"]
@@ -1065,6 +1072,22 @@ class ConcentrationModel:
             def run_start(pr: Any, **kw: Any) -> SolveOutcome:
                 return run(pr, tuned=False, **kw)
 
+            tightened = None
+            if cs.norm_cuts and highs_available():
+                tightened = add_norm_cuts(
+                    prob,
+                    handles,
+                    blks,
+                    {p: self.specs[p].norm for p in comp},
+                    max_rounds=cs.cut_rounds,
+                    min_gain=cs.cut_min_gain,
+                    time_limit=max(min(cs.start_seconds, deadline - time.perf_counter()), 1.0),
+                )
+                start_log.append(
+                    tightened.line
+                    if tightened is not None
+                    else "norm cuts: LP relaxation not solved, none added"
+                )
             from_coarse = False
             if cs.start_plan and coarse_sites is not None:
                 start, line = coarse_sites_start(
@@ -1087,13 +1110,16 @@ class ConcentrationModel:
                     near_sites=cs.start_near_sites,
                     gap=cs.start_gap,
                     time_limit=cs.start_seconds,
+                    openings=None if tightened is None else tightened.openings,
                 )
                 start_log.append(line)
             if start is not None and not from_coarse:
                 # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
                 # heuristics stay on to improve it
                 highs_opts = {**highs_opts, **_HIGHS_WITH_START}
+            t_mip = time.perf_counter()
             outcome = run(prob, start=start)
+            start_log.append(f"MILP: {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
             rounds = 1
         while cs.strategy == "pool":
             rounds += 1
