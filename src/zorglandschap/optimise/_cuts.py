@@ -188,8 +188,8 @@ class Strengthened:
         Objective of the last LP: a valid lower bound on every plan.
     first_bound
         Objective of the LP relaxation without cuts.
-    cuts
-        Cuts added to the problem (binding in the last LP).
+    kept
+        The cuts added to the problem (those binding in the last LP).
     rounds
         Separation rounds run.
     seconds
@@ -197,11 +197,16 @@ class Strengthened:
     """
 
     openings: dict[str, np.ndarray]
+    kept: tuple[NormCut, ...]
     bound: float
     first_bound: float
-    cuts: int
     rounds: int
     seconds: float
+
+    @property
+    def cuts(self) -> int:
+        """Number of cuts added to the problem."""
+        return len(self.kept)
 
     @property
     def line(self) -> str:
@@ -210,6 +215,36 @@ class Strengthened:
         return (
             f"norm cuts: {self.cuts} cluster cut(s) in {self.rounds} round(s) raise the LP bound "
             f"from {self.first_bound:.1f} to {self.bound:.1f} (+{gain:.2%}) in {self.seconds:.1f} s"
+        )
+
+
+def add_cut_rows(
+    problem: pulp.LpProblem, handles: Handles, blocks: Sequence[Block], cuts: Sequence[NormCut]
+) -> None:
+    """Add ``cuts`` to the problem built on ``blocks``; rows are named ``normcut_<block>_<k>``."""
+    order = {block.intervention: b for b, block in enumerate(blocks)}
+    pairs = {
+        p: (
+            np.array([m for m, _, _ in handles.x[p]], dtype=np.int64),
+            np.array([j for _, j, _ in handles.x[p]], dtype=np.int64),
+        )
+        for p in {cut.intervention for cut in cuts}
+    }
+    for k, cut in enumerate(cuts):
+        b = order[cut.intervention]
+        xs = handles.x[cut.intervention]
+        x_m, x_j = pairs[cut.intervention]
+        outside = np.isin(x_j, cut.sites) & ~np.isin(x_m, cut.inside)
+        ys = handles.y[cut.intervention]
+        terms = [(ys[j], cut.scale) for j in cut.sites]
+        terms += [(xs[q][2], -float(blocks[b].demand[x_m[q]])) for q in np.flatnonzero(outside)]
+        problem.addConstraint(
+            pulp.LpConstraint(
+                pulp.LpAffineExpression(terms),
+                pulp.LpConstraintLE,
+                f"normcut_{b}_{k}",
+                cut.scale * cut.rhs,
+            )
         )
 
 
@@ -302,32 +337,17 @@ def add_norm_cuts(
         if bound - previous < min_gain * max(abs(bound), 1e-9):
             break
     activity = np.asarray(lp.getSolution().row_value, dtype=float)
-    kept = 0
-    for cut, row in added:
-        if activity[row] < cut.scale * cut.rhs - 1e-6 * max(cut.scale, 1.0):
-            continue  # slack at the end: dropped
-        b = order[cut.intervention]
-        _, x_m, x_j, _ = index[cut.intervention]
-        demand = blocks[b].demand
-        ys = handles.y[cut.intervention]
-        xs = handles.x[cut.intervention]
-        terms = [(ys[j], cut.scale) for j in cut.sites]
-        outside = np.isin(x_j, cut.sites) & ~np.isin(x_m, cut.inside)
-        terms += [(xs[q][2], -float(demand[x_m[q]])) for q in np.flatnonzero(outside)]
-        problem.addConstraint(
-            pulp.LpConstraint(
-                pulp.LpAffineExpression(terms),
-                pulp.LpConstraintLE,
-                f"normcut_{b}_{kept}",
-                cut.scale * cut.rhs,
-            )
-        )
-        kept += 1
+    binding = [
+        cut
+        for cut, row in added
+        if activity[row] >= cut.scale * cut.rhs - 1e-6 * max(cut.scale, 1.0)
+    ]  # cuts slack at the end are dropped
+    add_cut_rows(problem, handles, blocks, binding)
     return Strengthened(
         openings=openings,
+        kept=tuple(binding),
         bound=bound + float(problem.objective.constant or 0.0),
         first_bound=first + float(problem.objective.constant or 0.0),
-        cuts=kept,
         rounds=rounds,
         seconds=time.perf_counter() - began,
     )
