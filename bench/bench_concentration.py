@@ -20,7 +20,9 @@ Every run starts with the municipality HiGHS runs under the default settings and
 baseline ``concentration.start_plan=False`` (no start plan: HiGHS' own heuristics find the
 incumbent), alternating, so the ratio is measured in one run on the same (noisy) machine; then
 the same with the gap tolerance of the issue's acceptance (0.1 %). ``--six`` adds the six
-interventions jointly (HiGHS) to ``--quick``.
+interventions jointly (HiGHS) to ``--quick``. ``--cuts`` runs only the comparison of the cluster
+norm cuts: the default against ``concentration.norm_cuts=False``, alternating, for pancreas
+norm 20 and 40 and the six jointly (HiGHS, default gap).
 
 Results are summarised by hand in bench/RESULTS.md ("Complex-care concentration").
 """
@@ -109,6 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="Only the municipality HiGHS runs.")
     parser.add_argument("--six", action="store_true", help="With --quick: six jointly too.")
+    parser.add_argument("--cuts", action="store_true", help="Only norm cuts on vs off.")
     parser.add_argument("--out", default="bench/concentration.json")
     parser.add_argument(
         "--repeat", type=int, default=1,
@@ -129,6 +132,29 @@ def main() -> None:
             travel_minutes=minutes, settings=settings,
         )  # fmt: skip
 
+    def six(shared: bool) -> Any:
+        share = [("pancreas", "liver"), ("oesophagus", "stomach")] if shared else ()
+        from zorglandschap.demand import resolve_intervention
+
+        groups = [tuple(resolve_intervention(land.norms, n) for n in g) for g in share]
+        return lambda: landscape_model(
+            land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups
+        )
+
+    if args.cuts:
+        # baseline of the norm cuts: the same model without them, alternating, same run
+        no_cuts = DEFAULT_SETTINGS.replace(concentration={"norm_cuts": False})
+        for _ in range(args.repeat):
+            for norm in (20, 40):
+                rows.append(run(f"pancreas norm {norm}, no norm cuts",
+                                pancreas(norm, settings=no_cuts), solver="highs"))  # fmt: skip
+                rows.append(run(f"pancreas norm {norm}", pancreas(norm), solver="highs"))
+            rows.append(run("six jointly, no norm cuts", lambda: landscape_model(
+                land, SIX, per_region=1, travel_minutes=minutes, settings=no_cuts),
+                solver="highs"))  # fmt: skip
+            rows.append(run("six jointly", six(False), solver="highs"))
+        write(args.out, rows)
+        return
     # baseline of the start plan: HiGHS finds its own incumbent, same run
     no_start = DEFAULT_SETTINGS.replace(concentration={"start_plan": False})
     for _ in range(args.repeat):
@@ -142,15 +168,6 @@ def main() -> None:
     for solver in solvers[1:]:
         for norm in (20, 40):
             rows.append(run(f"pancreas norm {norm}, municipality", pancreas(norm), solver=solver))
-
-    def six(shared: bool) -> Any:
-        share = [("pancreas", "liver"), ("oesophagus", "stomach")] if shared else ()
-        from zorglandschap.demand import resolve_intervention
-
-        groups = [tuple(resolve_intervention(land.norms, n) for n in g) for g in share]
-        return lambda: landscape_model(
-            land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups
-        )
 
     if args.quick and args.six:
         rows.append(run("six jointly, independent", six(False), solver="highs"))
@@ -170,11 +187,15 @@ def main() -> None:
         p = rows[0]["sites"]
         for solver in solvers:
             rows.append(spopt_pmedian(land, minutes, p, solver))
+    write(args.out, rows)
+
+
+def write(path: str, rows: list[dict[str, Any]]) -> None:
     meta = {"python": platform.python_version(), "machine": platform.machine(),
             "processor": platform.processor()}  # fmt: skip
-    with open(args.out, "w", encoding="utf-8") as fh:
+    with open(path, "w", encoding="utf-8") as fh:
         json.dump({"meta": meta, "rows": rows}, fh, indent=2, sort_keys=True)
-    print(f"wrote {args.out}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -144,3 +144,10 @@ def test_separation_is_deterministic() -> None:
         assert out is not None
         lines.append((out.line.split(" in ")[0], str(prob)))
     assert lines[0] == lines[1]
+
+
+def test_no_norm_cuts_on_fine_demand_with_a_coarse_twin() -> None:
+    # at PC4 one LP relaxation takes most of a minute: the cut rounds are skipped, and said so
+    result = model(coarse=model()).solve()
+    assert result.status == "optimal" and result.objective == pytest.approx(340.0)
+    assert "norm cuts: not used on fine demand (the LP alone is too slow)" in result.solve_log

@@ -1073,7 +1073,11 @@ class ConcentrationModel:
                 return run(pr, tuned=False, **kw)
 
             tightened = None
-            if cs.norm_cuts and highs_available():
+            if cs.norm_cuts and self.coarse is not None:
+                # fine demand (PC4): one LP relaxation takes most of a minute, so separation
+                # rounds would eat the time limit and make the model depend on machine speed
+                start_log.append("norm cuts: not used on fine demand (the LP alone is too slow)")
+            elif cs.norm_cuts and highs_available():
                 tightened = add_norm_cuts(
                     prob,
                     handles,
