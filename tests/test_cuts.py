@@ -151,3 +151,14 @@ def test_no_norm_cuts_on_fine_demand_with_a_coarse_twin() -> None:
     result = model(coarse=model()).solve()
     assert result.status == "optimal" and result.objective == pytest.approx(340.0)
     assert "norm cuts: not used on fine demand (the LP alone is too slow)" in result.solve_log
+
+
+def test_cuts_that_close_too_little_are_taken_out_again() -> None:
+    # a share above 100 % can never be reached: the cuts are found, then removed before the MILP
+    settings = DEFAULT_SETTINGS.replace(concentration={"cut_keep_share": 1.01})
+    result = model(settings=settings).solve()
+    assert result.status == "optimal" and result.objective == pytest.approx(340.0)
+    removed = [line for line in result.solve_log if line.startswith("norm cuts: taken out again")]
+    assert len(removed) == 1 and "< 101%" in removed[0]
+    kept = model().solve()
+    assert not any(line.startswith("norm cuts: taken out") for line in kept.solve_log)

@@ -138,6 +138,12 @@ class ConcentrationSettings:
     #: The rounds stop when one raises the LP bound by less than this share. Assumption, tuned
     #: on the national bench.
     cut_min_gain: float = 2e-5
+    #: Keep the norm cuts in the MILP only when they close at least this share of the gap
+    #: between the LP bound without them and the start plan: rows that close less cost HiGHS
+    #: more in every LP than they save (pancreas norm 40: 44 % closed, 1.4x slower with them;
+    #: bladder 43 %, no faster; oesophagus 70 %, 2x faster). Assumption, tuned on the national
+    #: bench (six interventions and pancreas norm 40; bench/RESULTS.md).
+    cut_keep_share: float = 0.5
     #: Nearest kept sites per demand point in the start plan's restricted model; None = every
     #: kept site within reach (chosen on the national bench: 10 gave worse start plans).
     start_near_sites: int | None = None

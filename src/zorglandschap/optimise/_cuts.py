@@ -190,6 +190,8 @@ class Strengthened:
         Objective of the LP relaxation without cuts.
     kept
         The cuts added to the problem (those binding in the last LP).
+    rows
+        Their row names in the problem.
     rounds
         Separation rounds run.
     seconds
@@ -198,6 +200,7 @@ class Strengthened:
 
     openings: dict[str, np.ndarray]
     kept: tuple[NormCut, ...]
+    rows: tuple[str, ...]
     bound: float
     first_bound: float
     rounds: int
@@ -207,6 +210,15 @@ class Strengthened:
     def cuts(self) -> int:
         """Number of cuts added to the problem."""
         return len(self.kept)
+
+    def share_closed(self, plan_objective: float) -> float:
+        """Share of the gap between the LP bound without cuts and a plan that the cuts close."""
+        return (self.bound - self.first_bound) / max(plan_objective - self.first_bound, 1e-9)
+
+    def remove(self, problem: pulp.LpProblem) -> None:
+        """Take the cuts out of ``problem`` again."""
+        for name in self.rows:
+            problem.constraints.pop(name, None)
 
     @property
     def line(self) -> str:
@@ -220,8 +232,10 @@ class Strengthened:
 
 def add_cut_rows(
     problem: pulp.LpProblem, handles: Handles, blocks: Sequence[Block], cuts: Sequence[NormCut]
-) -> None:
-    """Add ``cuts`` to the problem built on ``blocks``; rows are named ``normcut_<block>_<k>``."""
+) -> list[str]:
+    """Add ``cuts`` to the problem built on ``blocks``; returns the row names
+    (``normcut_<block>_<k>``)."""
+    names = []
     order = {block.intervention: b for b, block in enumerate(blocks)}
     pairs = {
         p: (
@@ -238,14 +252,13 @@ def add_cut_rows(
         ys = handles.y[cut.intervention]
         terms = [(ys[j], cut.scale) for j in cut.sites]
         terms += [(xs[q][2], -float(blocks[b].demand[x_m[q]])) for q in np.flatnonzero(outside)]
+        names.append(f"normcut_{b}_{k}")
         problem.addConstraint(
             pulp.LpConstraint(
-                pulp.LpAffineExpression(terms),
-                pulp.LpConstraintLE,
-                f"normcut_{b}_{k}",
-                cut.scale * cut.rhs,
+                pulp.LpAffineExpression(terms), pulp.LpConstraintLE, names[-1], cut.scale * cut.rhs
             )
         )
+    return names
 
 
 def add_norm_cuts(
@@ -342,10 +355,11 @@ def add_norm_cuts(
         for cut, row in added
         if activity[row] >= cut.scale * cut.rhs - 1e-6 * max(cut.scale, 1.0)
     ]  # cuts slack at the end are dropped
-    add_cut_rows(problem, handles, blocks, binding)
+    rows = add_cut_rows(problem, handles, blocks, binding)
     return Strengthened(
         openings=openings,
         kept=tuple(binding),
+        rows=tuple(rows),
         bound=bound + float(problem.objective.constant or 0.0),
         first_bound=first + float(problem.objective.constant or 0.0),
         rounds=rounds,

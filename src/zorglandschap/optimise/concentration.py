@@ -1117,6 +1117,17 @@ class ConcentrationModel:
                     openings=None if tightened is None else tightened.openings,
                 )
                 start_log.append(line)
+            if tightened is not None and tightened.cuts and start is not None:
+                plan = float(prob.objective.constant or 0.0) + sum(
+                    c * start.get(v.name, 0.0) for v, c in prob.objective.items()
+                )
+                closed = tightened.share_closed(plan)
+                if closed < cs.cut_keep_share:
+                    tightened.remove(prob)
+                    start_log.append(
+                        f"norm cuts: taken out again, they close only {closed:.0%} of the gap "
+                        f"between the LP bound and the start plan (< {cs.cut_keep_share:.0%})"
+                    )
             if start is not None and not from_coarse:
                 # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
                 # heuristics stay on to improve it
