@@ -71,6 +71,20 @@ def test_settings_override_and_unknown_setting(netherlands: Landscape, tmp_path:
         load_scenario(bad, netherlands)
 
 
+def test_setting_of_the_wrong_type_names_file_key_and_fix(
+    netherlands: Landscape, tmp_path: Path
+) -> None:
+    bad = write(tmp_path, 'name = "x"\n[settings.concentration]\ncut_rounds = "many"\n')
+    with pytest.raises(ScenarioError) as excinfo:
+        load_scenario(bad, netherlands)
+    message = str(excinfo.value)
+    assert str(bad) in message
+    assert "concentration.cut_rounds must be a whole number, got 'many'; fix the value" in message
+    # a whole number where a number is expected is fine (TOML writes 90 for 90.0)
+    fine = write(tmp_path, 'name = "x"\n[settings.concentration]\nmax_minutes = 60\n')
+    assert load_scenario(fine, netherlands).settings.concentration.max_minutes == 60
+
+
 def test_not_toml_and_missing(netherlands: Landscape, tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="is not valid TOML"):
         load_scenario(write(tmp_path, "name = \n"), netherlands)

@@ -8,6 +8,8 @@ nothing else in the package holds a magic number.
 from __future__ import annotations
 
 import dataclasses
+import numbers
+import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -271,7 +273,8 @@ class Settings:
         Raises
         ------
         ScenarioError
-            If a group or a key does not exist, naming the valid ones.
+            If a group or a key does not exist, naming the valid ones, or a value has the
+            wrong type for its setting (e.g. text for a number).
         """
         changes: dict[str, Any] = {}
         for group_name, values in groups.items():
@@ -288,8 +291,36 @@ class Settings:
                     f"Unknown key(s) {', '.join(unknown)} in settings group {group_name!r}; "
                     f"valid keys: {', '.join(sorted(valid_keys))}."
                 )
+            hints = typing.get_type_hints(type(group))
+            wrong = [
+                _type_problem(group_name, key, value, hints[key])
+                for key, value in sorted(values.items())
+            ]
+            wrong = [w for w in wrong if w]
+            if wrong:
+                raise ScenarioError(" ".join(wrong))
             changes[group_name] = dataclasses.replace(group, **values)
         return dataclasses.replace(self, **changes)
+
+
+def _type_problem(group: str, key: str, value: Any, hint: Any) -> str:
+    """Why ``value`` does not fit a scalar setting's type, or "" (tuple settings: not checked)."""
+    allowed = set(typing.get_args(hint)) or {hint}
+    if value is None:
+        return "" if type(None) in allowed else f"{group}.{key} must not be empty (None)."
+    if bool in allowed:
+        ok, want = isinstance(value, bool), "true or false"
+    elif int in allowed:
+        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
+        want = "a whole number"
+    elif float in allowed:
+        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
+        want = "a number"
+    elif str in allowed:
+        ok, want = isinstance(value, str), "a text"
+    else:
+        return ""
+    return "" if ok else f"{group}.{key} must be {want}, got {value!r}; fix the value."
 
 
 DEFAULT_SETTINGS = Settings()
