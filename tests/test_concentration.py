@@ -212,6 +212,55 @@ def test_share_sites_couples_interventions() -> None:
     assert shared.objective == pytest.approx(1020.0 + 30 * 5.0)
 
 
+def test_worker_processes_never_change_the_plan() -> None:
+    # three independent interventions, solved one after the other here and side by side in
+    # worker processes: the same plan, flows and log, line for line
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    demand = pd.DataFrame(
+        {
+            "p": PATIENTS,
+            "q": {"p1": 0.0, "p2": 5.0, "p3": 0.0, "p4": 30.0, "p5": 2.0},
+            "r": {"p1": 9.0, "p2": 9.0, "p3": 9.0, "p4": 9.0, "p5": 9.0},
+        }
+    )
+    norms = {"p": 15, "q": 15, "r": 20}
+
+    def solve(workers: int) -> tuple[dict[str, object], list[str]]:
+        settings = DEFAULT_SETTINGS.replace(
+            concentration={"workers": workers, "worker_min_pairs": 0}
+        )
+        model = ConcentrationModel(
+            demand, tiny_pairs(), norms=norms, sites=tiny_sites(), settings=settings
+        )
+        result = model.solve()
+        data = json.loads(result.to_json())
+        for key in ("seconds", "build_seconds"):
+            data.pop(key)
+        return data, [line.split(" in ")[0] for line in result.solve_log]
+
+    here, here_log = solve(1)
+    side_by_side, side_log = solve(3)
+    assert here["status"] == "optimal"
+    assert side_by_side == here
+    assert side_log == here_log and any(line.startswith("r: ") for line in here_log)
+
+
+def test_a_failing_worker_is_solved_here_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    monkeypatch.setattr("sys.executable", "/nonexistent/python")
+    demand = pd.DataFrame({"p": PATIENTS, "q": PATIENTS})
+    settings = DEFAULT_SETTINGS.replace(concentration={"workers": 2, "worker_min_pairs": 0})
+    result = ConcentrationModel(
+        demand, tiny_pairs(), norms={"p": 15, "q": 20}, sites=tiny_sites(), settings=settings
+    ).solve()
+    assert result.status == "optimal"
+    assert result.objective == pytest.approx(460.0 + 470.0)
+    failed = [line for line in result.solve_log if "failed" in line]
+    assert len(failed) == 2 and failed[0].startswith("p: worker for p failed (FileNotFoundError")
+
+
 def test_merged_demand_points_give_the_same_plan() -> None:
     # p6 (1 patient) has p1's reach: it is merged with p1, and the optimum stays {A, C}
     demand = pd.Series({**PATIENTS, "p6": 1.0}, name="p")

@@ -158,6 +158,15 @@ class ConcentrationSettings:
     #: purpose: a tight limit would make the start, and so the search, depend on the machine's
     #: speed (reproducibility). Assumption.
     start_seconds: float = 30.0
+    #: Worker processes that solve independent interventions (or groups sharing sites) side
+    #: by side; None = one per CPU core, at most one per group; 1 = one after the other in this
+    #: process. Speed only: every group is solved by the same code with the same options
+    #: either way, so the plan does not depend on it (tested).
+    workers: int | None = None
+    #: Models with fewer assignment pairs than this (all groups together) are solved in this
+    #: process whatever ``workers`` says: starting a worker costs about half a second.
+    #: Assumption (speed only).
+    worker_min_pairs: int = 5000
     #: Wall-time limit of the coarse plan (municipality demand) that starts a PC4 solve,
     #: seconds. Assumption.
     coarse_seconds: float = 30.0

@@ -26,6 +26,7 @@ from zorglandschap.optimise._blocks import Block, build_block
 from zorglandschap.optimise._cuts import add_norm_cuts
 from zorglandschap.optimise._formulation import Handles, Spec, build_problem
 from zorglandschap.optimise._start import coarse_sites_start, lp_support_start
+from zorglandschap.optimise._workers import solve_groups, worker_count
 from zorglandschap.optimise.diagnosis import elastic_diagnosis, presolve_checks
 from zorglandschap.optimise.solver import (
     STATUSES,
@@ -931,8 +932,26 @@ class ConcentrationModel:
             )
             if c.has_plan:
                 coarse_sites = {p: c.offering(p) for p in self.interventions}
-        for comp in _components(self.interventions, self.share_sites):
-            res = self._solve_component(comp, blocks, solver, deadline, gap, coarse_sites)
+        groups = _components(self.interventions, self.share_sites)
+        results = solve_groups(
+            self,
+            groups,
+            blocks=blocks,
+            solver=solver,
+            deadline=deadline,
+            gap=gap,
+            coarse_sites=coarse_sites,
+            workers=worker_count(
+                self.settings.concentration.workers,
+                len(groups),
+                pairs=sum(int(b.order_start[-1]) for b in blocks.values()),
+                min_pairs=self.settings.concentration.worker_min_pairs,
+            ),
+        )
+        for comp, res in zip(groups, results, strict=True):
+            if len(groups) > 1:
+                # several groups: each line says which one it is about
+                res["log"] = [f"{'+'.join(comp)}: {line}" for line in res["log"]]
             outcomes.append(res["outcome"])
             build_s += res["build_seconds"]
             rounds = max(rounds, res["rounds"])
