@@ -22,7 +22,9 @@ incumbent), alternating, so the ratio is measured in one run on the same (noisy)
 the same with the gap tolerance of the issue's acceptance (0.1 %). ``--six`` adds the six
 interventions jointly (HiGHS) to ``--quick``. ``--cuts`` runs only the comparison of the cluster
 norm cuts: the default against ``concentration.norm_cuts=False``, alternating, for pancreas
-norm 20 and 40 and the six jointly (HiGHS, default gap).
+norm 20 and 40 and the six jointly (HiGHS, default gap). ``--workers`` runs only the six jointly
+(independent and with shared sites) with the default worker processes against
+``concentration.workers=1`` (one group after the other), alternating, at both gap tolerances.
 
 Results are summarised by hand in bench/RESULTS.md ("Complex-care concentration").
 """
@@ -112,6 +114,10 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="Only the municipality HiGHS runs.")
     parser.add_argument("--six", action="store_true", help="With --quick: six jointly too.")
     parser.add_argument("--cuts", action="store_true", help="Only norm cuts on vs off.")
+    parser.add_argument(
+        "--workers", action="store_true",
+        help="Only the six jointly: worker processes (default) vs one after the other.",
+    )  # fmt: skip
     parser.add_argument("--out", default="bench/concentration.json")
     parser.add_argument(
         "--repeat", type=int, default=1,
@@ -132,14 +138,29 @@ def main() -> None:
             travel_minutes=minutes, settings=settings,
         )  # fmt: skip
 
-    def six(shared: bool) -> Any:
+    def six(shared: bool, settings: Any = DEFAULT_SETTINGS) -> Any:
         share = [("pancreas", "liver"), ("oesophagus", "stomach")] if shared else ()
         from zorglandschap.demand import resolve_intervention
 
         groups = [tuple(resolve_intervention(land.norms, n) for n in g) for g in share]
         return lambda: landscape_model(
-            land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups
-        )
+            land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups,
+            settings=settings,
+        )  # fmt: skip
+
+    if args.workers:
+        # baseline of the worker processes: the groups one after the other, same run
+        serial = DEFAULT_SETTINGS.replace(concentration={"workers": 1})
+        for _ in range(args.repeat):
+            for gap in (None, 1e-3):
+                for shared in (False, True):
+                    kind = "shared HPB + upper-GI sites" if shared else "independent"
+                    rows.append(run(f"six jointly, {kind}, one after the other",
+                                    six(shared, serial), solver="highs", gap=gap))  # fmt: skip
+                    rows.append(run(f"six jointly, {kind}, workers (default)", six(shared),
+                                    solver="highs", gap=gap))  # fmt: skip
+        write(args.out, rows)
+        return
 
     if args.cuts:
         # baseline of the norm cuts: the same model without them, alternating, same run

@@ -49,6 +49,7 @@ import pulp
 
 from zorglandschap.optimise._blocks import Block
 from zorglandschap.optimise._formulation import Handles
+from zorglandschap.optimise.solver import quiet_stdout
 
 #: Largest cluster a cut is grown to. Assumption (speed only; 10 closed no more gap on the
 #: national bench).
@@ -253,8 +254,9 @@ def add_norm_cuts(
 
     began = time.perf_counter()
     cmd = pulp.HiGHS(msg=False, mip=False)
-    problem.solverModel = highspy.Highs()
-    problem.solverModel.setOptionValue("output_flag", False)
+    with quiet_stdout():  # HiGHS prints its banner on the first Highs() of a process
+        problem.solverModel = highspy.Highs()
+        problem.solverModel.setOptionValue("output_flag", False)
     cmd.buildSolverModel(problem)
     lp = problem.solverModel
     lp.setOptionValue("time_limit", float(time_limit))

@@ -185,7 +185,7 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
 
 
 @contextlib.contextmanager
-def _quiet_stdout() -> Iterator[None]:
+def quiet_stdout() -> Iterator[None]:
     """Silence C-level writes to stdout (HiGHS prints a banner even with output off)."""
     try:
         fd = os.dup(1)
@@ -326,7 +326,7 @@ def solve_problem(
             cmd = _HiGHSWithStart(start=start, **options, **extra)
         else:
             cmd = pulp.HiGHS(**options, **extra)
-        with _quiet_stdout():
+        with quiet_stdout():
             problem.solve(cmd)
         highs = problem.solverModel
         import highspy  # local: only when HiGHS is used
