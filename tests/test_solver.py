@@ -127,3 +127,21 @@ def test_relax_solves_the_lp_relaxation(solver: str) -> None:
     assert out.status == "optimal"
     assert out.objective == pytest.approx(1.0)  # b = 1/2
     assert solve_problem(prob, solver=solver).objective == pytest.approx(2.0)
+
+
+@pytest.mark.skipif(not highs_available(), reason="highspy not installed")
+def test_another_thread_count_later_in_the_same_process_still_solves() -> None:
+    # HiGHS fixes its thread pool on its first run and refuses a run asking for another size
+    # (PuLP then saw "no solution"): a user changing settings.solver.threads between two solves
+    # of one session must get the same plan, not a false "no plan within the time limit"
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    for threads in (None, 1, 2, None):
+        prob = pulp.LpProblem("threads", pulp.LpMinimize)
+        a = pulp.LpVariable("a", cat="Binary")
+        b = pulp.LpVariable("b", cat="Binary")
+        prob += 3 * a + 2 * b
+        prob += a + b >= 1
+        settings = DEFAULT_SETTINGS.replace(solver={"threads": threads})
+        outcome = solve_problem(prob, solver="highs", settings=settings)
+        assert (outcome.status, outcome.objective) == ("optimal", 2.0), threads

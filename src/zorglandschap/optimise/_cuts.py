@@ -49,7 +49,7 @@ import pulp
 
 from zorglandschap.optimise._blocks import Block
 from zorglandschap.optimise._formulation import Handles
-from zorglandschap.optimise.solver import quiet_stdout
+from zorglandschap.optimise.solver import quiet_stdout, use_highs_threads
 
 #: Largest cluster a cut is grown to. Assumption (speed only; 10 closed no more gap on the
 #: national bench).
@@ -241,22 +241,27 @@ def add_norm_cuts(
     max_rounds: int,
     min_gain: float,
     time_limit: float,
+    threads: int | None = None,
 ) -> Strengthened | None:
     """Tighten ``problem`` with cluster cuts found on its LP relaxation (HiGHS, in memory).
 
     The binding cuts are added to ``problem`` as constraints named ``normcut_<block>_<k>``; the
     problem's optimum is unchanged (every cut is valid). Rounds stop when one raises the bound
     by less than ``min_gain`` (relative), after ``max_rounds``, or — a safety limit — after
-    ``time_limit`` seconds. Returns None when the relaxation cannot be solved (the problem is
+    ``time_limit`` seconds; ``threads`` as in :class:`~zorglandschap.settings.SolverSettings`
+    (None = HiGHS' choice). Returns None when the relaxation cannot be solved (the problem is
     then left as it was).
     """
     import highspy
 
     began = time.perf_counter()
     cmd = pulp.HiGHS(msg=False, mip=False)
+    use_highs_threads(threads)
     with quiet_stdout():  # HiGHS prints its banner on the first Highs() of a process
         problem.solverModel = highspy.Highs()
         problem.solverModel.setOptionValue("output_flag", False)
+    if threads is not None:
+        problem.solverModel.setOptionValue("threads", int(threads))
     cmd.buildSolverModel(problem)
     lp = problem.solverModel
     lp.setOptionValue("time_limit", float(time_limit))

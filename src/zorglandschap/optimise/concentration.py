@@ -1105,6 +1105,7 @@ class ConcentrationModel:
                     max_rounds=cs.cut_rounds,
                     min_gain=cs.cut_min_gain,
                     time_limit=max(min(cs.start_seconds, deadline - time.perf_counter()), 1.0),
+                    threads=self.settings.solver.threads,
                 )
                 start_log.append(
                     tightened.line

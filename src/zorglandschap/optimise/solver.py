@@ -184,6 +184,27 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
+#: Thread count HiGHS' global scheduler was started with in this process (0 = HiGHS' choice),
+#: or None before the first HiGHS run.
+_scheduler_threads: int | None = None
+
+
+def use_highs_threads(threads: int | None) -> None:
+    """Prepare HiGHS for a run with ``threads`` threads (None = HiGHS' choice).
+
+    HiGHS starts one global thread scheduler per process, on its first run, and refuses a later
+    run that asks for another thread count (PuLP then sees no solution). The scheduler is
+    restarted when the count changes; never call this while HiGHS runs in another thread.
+    """
+    global _scheduler_threads
+    wanted = int(threads or 0)
+    if _scheduler_threads is not None and _scheduler_threads != wanted:
+        import highspy
+
+        highspy.Highs.resetGlobalScheduler(True)
+    _scheduler_threads = wanted
+
+
 @contextlib.contextmanager
 def quiet_stdout() -> Iterator[None]:
     """Silence C-level writes to stdout (HiGHS prints a banner even with output off)."""
@@ -326,6 +347,7 @@ def solve_problem(
             cmd = _HiGHSWithStart(start=start, **options, **extra)
         else:
             cmd = pulp.HiGHS(**options, **extra)
+        use_highs_threads(n_threads)
         with quiet_stdout():
             problem.solve(cmd)
         highs = problem.solverModel
