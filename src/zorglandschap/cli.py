@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, cast
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from zorglandschap.errors import ScenarioError, ZorglandschapError
@@ -291,12 +292,12 @@ def map_command(
 @app.command("concentrate")
 def concentrate_command(
     intervention: Annotated[
-        list[str],
+        list[str] | None,
         typer.Option(
             "--intervention",
             help="Intervention id or alias (pancreas, liver, ...); repeat for several.",
         ),
-    ],
+    ] = None,
     norm: Annotated[
         float | None,
         typer.Option("--norm", help="Volume norm per site (default: the norms table)."),
@@ -305,25 +306,36 @@ def concentrate_command(
         float | None, typer.Option("--max-minutes", help="Maximum travel time (default 90).")
     ] = None,
     per_roaz: Annotated[
-        int, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")
-    ] = 0,
+        int | None, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")
+    ] = None,
     per_iza: Annotated[
-        int,
+        int | None,
         typer.Option("--per-iza", help="At least N sites per IZA region (not with --per-roaz)."),
-    ] = 0,
+    ] = None,
     scale: Annotated[
-        float,
+        float | None,
         typer.Option("--scale", help="Multiply the national volume (growth, a later year)."),
-    ] = 1.0,
+    ] = None,
     demand: Annotated[
-        str, typer.Option("--demand", help="Demand level solved on: municipality or pc4.")
-    ] = "municipality",
+        str | None,
+        typer.Option("--demand", help="Demand level solved on: municipality (default) or pc4."),
+    ] = None,
     eligible: Annotated[
-        str, typer.Option("--eligible", help="Candidate sites: all, seh_24_7 or seh (2025).")
-    ] = "all",
+        str | None,
+        typer.Option("--eligible", help="Candidate sites: all (default), seh_24_7 or seh (2025)."),
+    ] = None,
     closest: Annotated[
-        bool, typer.Option("--closest", help="Patients go to their nearest offering site.")
-    ] = False,
+        bool | None,
+        typer.Option("--closest", help="Patients go to their nearest offering site."),
+    ] = None,
+    scenario: Annotated[
+        Path | None,
+        typer.Option(
+            "--scenario",
+            help="Scenario .toml with a \\[concentration] table: the question, its sites and "
+            "settings (then no --intervention, --norm, ... flags).",
+        ),
+    ] = None,
     solver: Annotated[str, typer.Option("--solver", help="auto, highs or cbc.")] = "auto",
     time_limit: Annotated[
         float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
@@ -343,29 +355,59 @@ def concentrate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Concentrate a complex intervention: which sites offer it, meeting the volume norm."""
-    from zorglandschap.optimise import landscape_model
+    from zorglandschap.optimise import landscape_model, scenario_model
+    from zorglandschap.scenario import load_scenario
 
-    names = intervention[0] if len(intervention) == 1 else intervention
-    norms: Any = norm
-    if norm is not None and len(intervention) > 1:
-        norms = dict.fromkeys(intervention, norm)
-    if per_roaz and per_iza:
-        raise ScenarioError(
-            "--per-roaz and --per-iza were both given; a plan guarantees sites per one region "
-            "layer: keep one of them."
+    question = {
+        "--intervention": intervention,
+        "--norm": norm,
+        "--max-minutes": max_minutes,
+        "--per-roaz": per_roaz,
+        "--per-iza": per_iza,
+        "--scale": scale,
+        "--demand": demand,
+        "--eligible": eligible,
+        "--closest": closest,
+    }
+    landscape = load_landscape(regions)
+    if scenario is not None:
+        given = [flag for flag, value in question.items() if value]
+        if given:
+            raise ScenarioError(
+                f"{', '.join(given)} given with --scenario; the question comes from the "
+                f"scenario's [concentration] table: set it there, or drop --scenario."
+            )
+        asked = load_scenario(scenario, landscape)
+        model = scenario_model(landscape, asked)
+        title = f"{asked.name} ({scenario})"
+    else:
+        title = ""
+        if not intervention:
+            raise ScenarioError(
+                "Say what to concentrate: --intervention pancreas (repeat for several), or "
+                "--scenario FILE.toml with a [concentration] table."
+            )
+        if per_roaz and per_iza:
+            raise ScenarioError(
+                "--per-roaz and --per-iza were both given; a plan guarantees sites per one "
+                "region layer: keep one of them."
+            )
+        names = intervention[0] if len(intervention) == 1 else intervention
+        norms: Any = norm
+        if norm is not None and len(intervention) > 1:
+            norms = dict.fromkeys(intervention, norm)
+        model = landscape_model(
+            landscape,
+            names,
+            norms=norms,
+            scale=1.0 if scale is None else scale,
+            max_minutes=max_minutes,
+            per_region=per_iza or per_roaz or 0,
+            region="iza" if per_iza else "roaz",
+            demand=demand or "municipality",
+            eligible=eligible or "all",
+            closest_assignment=bool(closest),
         )
-    model = landscape_model(
-        load_landscape(regions),
-        names,
-        norms=norms,
-        scale=scale,
-        max_minutes=max_minutes,
-        per_region=per_iza or per_roaz,
-        region="iza" if per_iza else "roaz",
-        demand=demand,
-        eligible=eligible,
-        closest_assignment=closest,
-    )
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         result.to_csv(csv)
@@ -378,6 +420,8 @@ def concentrate_command(
     def minutes(value: float | None) -> str:
         return "n/a" if value is None else f"{value:.1f}"
 
+    if title:
+        console.print(f"scenario: {escape(title)}", highlight=False)
     console.print(
         f"[bold]{', '.join(result.interventions)}[/]: {result.status} (gap {gap_text}, "
         f"{d['seconds']:.1f} s, {result.solver}); {len(d['sites'])} site(s); mean "
@@ -395,7 +439,7 @@ def concentrate_command(
             )  # fmt: skip
         console.print(table)
     for line in d["diagnosis"]:
-        console.print(f"- {line}", highlight=False, soft_wrap=True)
+        console.print(f"- {escape(line)}", highlight=False, soft_wrap=True)
     if result.status == "infeasible":
         raise typer.Exit(1)
 
@@ -405,7 +449,10 @@ def main() -> None:
     try:
         app()
     except ZorglandschapError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        # escaped: messages quote TOML tables ("[concentration]"), which are not rich markup
+        Console(stderr=True).print(
+            f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
+        )
         raise SystemExit(2) from None
 
 

@@ -14,6 +14,11 @@ A scenario is a TOML file::
     [settings.access]      # any settings group and key (see zorglandschap.settings)
     norm_minutes = 45
 
+    [concentration]        # optional: a complex-care concentration question on these sites
+    interventions = ["pancreas"]
+    per_region = 1
+    eligible = "seh_24_7"
+
 Unknown keys, unknown sites and invalid values give a :class:`ScenarioError` naming the file,
 the key and the valid choices.
 
@@ -58,6 +63,43 @@ class SiteChange(BaseModel):
     note: str = ""
 
 
+class ConcentrationQuestion(BaseModel):
+    """The ``[concentration]`` table: which sites should offer complex interventions, asked on
+    the scenario's sites and settings (see :func:`zorglandschap.optimise.scenario_model`).
+
+    Intervention keys (``interventions``, ``norms``, ``share_sites``, ...) take ids or aliases
+    (``pancreas``, ``liver``, ...). Everything not given takes the same default as
+    ``zorglandschap concentrate``.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+    interventions: list[str] = Field(min_length=1)
+    #: Volume norm per intervention; default the norms table (a blank norm is never defaulted).
+    norms: dict[str, float] = Field(default_factory=dict)
+    #: National patients a year per intervention; default the norms table.
+    volumes: dict[str, float] = Field(default_factory=dict)
+    #: Growth factor on the volumes (one for all, or per intervention).
+    scale: float | dict[str, float] = 1.0
+    #: Maximum travel time, minutes (default ``settings.concentration.max_minutes``).
+    max_minutes: float | None = None
+    #: At least this many sites per region of ``region``.
+    per_region: int = Field(0, ge=0)
+    region: Literal["roaz", "iza"] = "roaz"
+    demand: Literal["municipality", "pc4"] = "municipality"
+    #: ``all``, ``seh_24_7`` or ``seh`` — on this scenario's SEH states — or a list of site ids.
+    eligible: Literal["all", "seh_24_7", "seh"] | list[str] = "all"
+    #: Groups of interventions that must be offered at the same sites (e.g. an HPB centre).
+    share_sites: list[list[str]] = Field(default_factory=list)
+    #: Patients go to their nearest offering site.
+    closest: bool = False
+    #: Sites that must offer (every intervention), and sites that may not.
+    open_sites: list[str] = Field(default_factory=list)
+    closed_sites: list[str] = Field(default_factory=list)
+    min_sites: int | None = Field(None, ge=0)
+    max_sites: int | None = Field(None, ge=0)
+
+
 class ScenarioFile(BaseModel):
     """The schema of a scenario file."""
 
@@ -68,6 +110,7 @@ class ScenarioFile(BaseModel):
     baseline: Literal[2019, 2025] = 2025
     site: list[SiteChange] = Field(default_factory=list)
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    concentration: ConcentrationQuestion | None = None
 
 
 @dataclass(frozen=True)
@@ -108,6 +151,8 @@ class Scenario:
     path: Path | None
     state: SiteState
     settings: Settings
+    #: The ``[concentration]`` question, when the file has one.
+    concentration: ConcentrationQuestion | None = None
 
 
 def unknown_site_message(site_id: str, valid: pd.Index) -> str:
@@ -175,6 +220,7 @@ def load_scenario(
         path=path,
         state=state.with_changes(changes, name=spec.name),
         settings=scenario_settings,
+        concentration=spec.concentration,
     )
 
 

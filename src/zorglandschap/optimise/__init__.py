@@ -10,6 +10,12 @@ from zorglandschap.optimise.concentration import (
     ConcentrationResult,
     TradeoffCurve,
 )
-from zorglandschap.optimise.national import landscape_model
+from zorglandschap.optimise.national import landscape_model, scenario_model
 
-__all__ = ["ConcentrationModel", "ConcentrationResult", "TradeoffCurve", "landscape_model"]
+__all__ = [
+    "ConcentrationModel",
+    "ConcentrationResult",
+    "TradeoffCurve",
+    "landscape_model",
+    "scenario_model",
+]

@@ -118,24 +118,33 @@ def municipality_pairs(
     return out
 
 
-def eligible_sites(landscape: Any, rule: str | Iterable[str], *, year: int = 2025) -> list[str]:
-    """Candidate sites by rule: ``all``, ``seh_24_7`` (24/7 SEH in ``year``), ``seh`` (any SEH),
-    or an explicit list of site ids."""
+def eligible_sites(
+    landscape: Any,
+    rule: str | Iterable[str],
+    *,
+    year: int = 2025,
+    services: pd.DataFrame | None = None,
+) -> list[str]:
+    """Candidate sites by rule: ``all``, ``seh_24_7`` (a 24/7 SEH), ``seh`` (an SEH, 24/7 or
+    limited hours; a spoedpost is not one), or an explicit list of site ids.
+
+    The SEH states are those of ``services`` (e.g. a scenario's
+    :attr:`~zorglandschap.scenario.SiteState.services`) when given, else of ``year``.
+    """
     sites = landscape.sites
     if isinstance(rule, str):
         if rule == "all":
             return sorted(map(str, sites.index))
-        col = f"seh_{year}"
-        if col not in sites.columns:
-            raise ScenarioError(f"No site state for year {year}; the sites table has no {col!r}.")
-        if rule == "seh_24_7":
-            return sorted(map(str, sites.index[sites[col] == "24/7"]))
-        if rule == "seh":
-            return sorted(map(str, sites.index[sites[col] != "none"]))
-        raise ScenarioError(
-            f"Unknown eligibility rule {rule!r}; valid: {', '.join(ELIGIBILITY_RULES)}, or a list "
-            "of site ids."
-        )
+        if rule not in ("seh_24_7", "seh"):
+            raise ScenarioError(
+                f"Unknown eligibility rule {rule!r}; valid: {', '.join(ELIGIBILITY_RULES)}, or a "
+                "list of site ids."
+            )
+        seh = (
+            landscape.site_services(year)["seh"] if services is None else services["seh"]
+        ).astype(str)
+        states = ("24/7",) if rule == "seh_24_7" else ("24/7", "limited")
+        return sorted(map(str, seh.index[seh.isin(states)]))
     return sorted(map(str, rule))
 
 
@@ -152,6 +161,7 @@ def landscape_model(
     region: str = "roaz",
     eligible: str | Iterable[str] | Mapping[str, Iterable[str]] = "all",
     year: int = 2025,
+    site_state: Any = None,
     baseline: bool = True,
     profile: str = "car",
     travel_minutes: pd.DataFrame | None = None,
@@ -186,6 +196,9 @@ def landscape_model(
         intervention.
     year
         Site-state year for the eligibility rules.
+    site_state
+        A :class:`~zorglandschap.scenario.SiteState` (e.g. a scenario's) whose SEH states the
+        eligibility rules use instead of ``year``'s.
     baseline
         Include today's providers (disruption, changes, known/estimated volumes).
     profile
@@ -254,13 +267,16 @@ def landscape_model(
     pc4_mun = landscape.pc4["gemeentecode"].astype(str)
     pc4_mun.index = pc4_mun.index.astype(str)
     # eligibility
+    services = None if site_state is None else site_state.services
     if isinstance(eligible, Mapping):
         elig: Any = {
-            resolve_intervention(landscape.norms, k): eligible_sites(landscape, v, year=year)
+            resolve_intervention(landscape.norms, k): eligible_sites(
+                landscape, v, year=year, services=services
+            )
             for k, v in eligible.items()
         }
     else:
-        elig = eligible_sites(landscape, eligible, year=year)
+        elig = eligible_sites(landscape, eligible, year=year, services=services)
     sites = pd.DataFrame(
         {
             "name": landscape.sites["name"].astype(str),
@@ -332,6 +348,7 @@ def landscape_model(
             region=region,
             eligible=eligible,
             year=year,
+            site_state=site_state,
             baseline=baseline,
             profile=profile,
             travel_minutes=long,
@@ -361,3 +378,63 @@ def landscape_model(
         settings=settings,
         **options,
     )
+
+
+def scenario_model(
+    landscape: Any, scenario: Any, *, travel_minutes: pd.DataFrame | None = None
+) -> ConcentrationModel:
+    """The ``[concentration]`` question of a scenario, as a model on its sites and settings.
+
+    Eligibility rules (``seh_24_7``, ``seh``) use the scenario's SEH states, so a scenario that
+    closes an SEH also takes that site out of the candidates of a ``seh_24_7`` question.
+
+    Parameters
+    ----------
+    landscape
+        The landscape the scenario was loaded on.
+    scenario
+        A :class:`~zorglandschap.scenario.Scenario` (:func:`~zorglandschap.scenario.load_scenario`).
+    travel_minutes
+        Precomputed PC4 × site minutes; default: from the travel module.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the file and the key: no ``[concentration]`` table, an unknown intervention, a
+        missing norm, an unknown site.
+    """
+    question = scenario.concentration
+    where = f"{scenario.path or scenario.name}"
+    if question is None:
+        raise ScenarioError(
+            f"{where} has no [concentration] table; add one with at least "
+            'interventions = ["pancreas"] (see docs/scenarios.md).'
+        )
+    try:
+        ids = [resolve_intervention(landscape.norms, n) for n in question.interventions]
+        share = [
+            tuple(resolve_intervention(landscape.norms, n) for n in g) for g in question.share_sites
+        ]
+        return landscape_model(
+            landscape,
+            ids,
+            demand=question.demand,
+            norms=dict(question.norms) or None,
+            volumes=dict(question.volumes) or None,
+            scale=question.scale,
+            max_minutes=question.max_minutes,
+            per_region=question.per_region,
+            region=question.region,
+            eligible=question.eligible,
+            site_state=scenario.state,
+            travel_minutes=travel_minutes,
+            settings=scenario.settings,
+            share_sites=share,
+            closest_assignment=question.closest,
+            open_sites=question.open_sites or None,
+            closed_sites=question.closed_sites or None,
+            min_sites=question.min_sites,
+            max_sites=question.max_sites,
+        )
+    except ScenarioError as exc:
+        raise ScenarioError(f"{where}: concentration: {exc}") from None
