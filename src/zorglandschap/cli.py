@@ -369,29 +369,31 @@ def concentrate_command(
         "--eligible": eligible,
         "--closest": closest,
     }
+    # the flags are checked before the (slower) data load
+    given = [flag for flag, value in question.items() if value]
+    if scenario is not None and given:
+        raise ScenarioError(
+            f"{', '.join(given)} given with --scenario; the question comes from the "
+            f"scenario's [concentration] table: set it there, or drop --scenario."
+        )
+    if scenario is None and not intervention:
+        raise ScenarioError(
+            "Say what to concentrate: --intervention pancreas (repeat for several), or "
+            "--scenario FILE.toml with a [concentration] table."
+        )
+    if per_roaz and per_iza:
+        raise ScenarioError(
+            "--per-roaz and --per-iza were both given; a plan guarantees sites per one "
+            "region layer: keep one of them."
+        )
     landscape = load_landscape(regions)
     if scenario is not None:
-        given = [flag for flag, value in question.items() if value]
-        if given:
-            raise ScenarioError(
-                f"{', '.join(given)} given with --scenario; the question comes from the "
-                f"scenario's [concentration] table: set it there, or drop --scenario."
-            )
         asked = load_scenario(scenario, landscape)
         model = scenario_model(landscape, asked)
         title = f"{asked.name} ({scenario})"
     else:
+        assert intervention  # checked above
         title = ""
-        if not intervention:
-            raise ScenarioError(
-                "Say what to concentrate: --intervention pancreas (repeat for several), or "
-                "--scenario FILE.toml with a [concentration] table."
-            )
-        if per_roaz and per_iza:
-            raise ScenarioError(
-                "--per-roaz and --per-iza were both given; a plan guarantees sites per one "
-                "region layer: keep one of them."
-            )
         names = intervention[0] if len(intervention) == 1 else intervention
         norms: Any = norm
         if norm is not None and len(intervention) > 1:

@@ -39,7 +39,9 @@ from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 REGION_COLUMNS: dict[str, str] = {"roaz": "roaz", "iza": "iza"}
 
 #: Eligibility rules by name (``year`` is the site-state year).
-ELIGIBILITY_RULES: tuple[str, ...] = ("all", "seh_24_7", "seh")
+#: SEH states each SEH eligibility rule admits (a spoedpost is not an SEH).
+_SEH_RULES: dict[str, tuple[str, ...]] = {"seh_24_7": ("24/7",), "seh": ("24/7", "limited")}
+ELIGIBILITY_RULES: tuple[str, ...] = ("all", *_SEH_RULES)
 
 
 def _long_minutes(minutes: pd.DataFrame) -> pd.DataFrame:
@@ -135,7 +137,7 @@ def eligible_sites(
     if isinstance(rule, str):
         if rule == "all":
             return sorted(map(str, sites.index))
-        if rule not in ("seh_24_7", "seh"):
+        if rule not in _SEH_RULES:
             raise ScenarioError(
                 f"Unknown eligibility rule {rule!r}; valid: {', '.join(ELIGIBILITY_RULES)}, or a "
                 "list of site ids."
@@ -143,8 +145,7 @@ def eligible_sites(
         seh = (
             landscape.site_services(year)["seh"] if services is None else services["seh"]
         ).astype(str)
-        states = ("24/7",) if rule == "seh_24_7" else ("24/7", "limited")
-        return sorted(map(str, seh.index[seh.isin(states)]))
+        return sorted(map(str, seh.index[seh.isin(_SEH_RULES[rule])]))
     return sorted(map(str, rule))
 
 
@@ -411,13 +412,12 @@ def scenario_model(
             'interventions = ["pancreas"] (see docs/scenarios.md).'
         )
     try:
-        ids = [resolve_intervention(landscape.norms, n) for n in question.interventions]
         share = [
             tuple(resolve_intervention(landscape.norms, n) for n in g) for g in question.share_sites
         ]
         return landscape_model(
             landscape,
-            ids,
+            question.interventions,
             demand=question.demand,
             norms=dict(question.norms) or None,
             volumes=dict(question.volumes) or None,
