@@ -25,6 +25,8 @@ norm cuts: the default against ``concentration.norm_cuts=False``, alternating, f
 norm 20 and 40 and the six jointly (HiGHS, default gap). ``--workers`` runs only the six jointly
 (independent and with shared sites) with the default worker processes against
 ``concentration.workers=1`` (one group after the other), alternating, at both gap tolerances.
+``--pc4`` runs only pancreas norm 20 and 40 at PC4 demand within 60 s, with the default
+interior-point root LP against ``concentration.fine_root_lp="simplex"``, alternating.
 
 Results are summarised by hand in bench/RESULTS.md ("Complex-care concentration").
 """
@@ -118,6 +120,10 @@ def main() -> None:
         "--workers", action="store_true",
         help="Only the six jointly: worker processes (default) vs one after the other.",
     )  # fmt: skip
+    parser.add_argument(
+        "--pc4", action="store_true",
+        help="Only PC4 demand within 60 s: interior-point root LP (default) vs dual simplex.",
+    )  # fmt: skip
     parser.add_argument("--out", default="bench/concentration.json")
     parser.add_argument(
         "--repeat", type=int, default=1,
@@ -159,6 +165,18 @@ def main() -> None:
                                     six(shared, serial), solver="highs", gap=gap))  # fmt: skip
                     rows.append(run(f"six jointly, {kind}, workers (default)", six(shared),
                                     solver="highs", gap=gap))  # fmt: skip
+        write(args.out, rows)
+        return
+
+    if args.pc4:
+        # baseline of the interior-point root LP at PC4 demand: dual simplex, alternating
+        simplex = DEFAULT_SETTINGS.replace(concentration={"fine_root_lp": "simplex"})
+        for _ in range(args.repeat):
+            for norm in (20, 40):
+                rows.append(run(f"pancreas norm {norm}, PC4, root LP by dual simplex",
+                                pancreas(norm, "pc4", simplex), solver="highs", time_limit=60))  # fmt: skip
+                rows.append(run(f"pancreas norm {norm}, PC4, root LP by interior point",
+                                pancreas(norm, "pc4"), solver="highs", time_limit=60))  # fmt: skip
         write(args.out, rows)
         return
 

@@ -377,6 +377,17 @@ def test_coarse_plan_starts_the_fine_solve_and_never_changes_the_optimum() -> No
     assert steps[1].startswith("start plan: the 2 site offer(s) of the coarse plan")
 
 
+@pytest.mark.skipif(not highs_available(), reason="HiGHS (highspy) not installed")
+@pytest.mark.parametrize("root_lp", ["choose", "simplex", "ipm"])
+def test_fine_root_lp_solver_changes_speed_never_the_optimum(root_lp: str) -> None:
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    settings = DEFAULT_SETTINGS.replace(concentration={"fine_root_lp": root_lp})
+    result = tiny(20, coarse=tiny(20), settings=settings).solve(solver="highs")
+    assert result.status == "optimal"
+    assert result.offering() == ["A", "C"] and result.objective == pytest.approx(470.0)
+
+
 def test_unusable_coarse_plan_falls_back_to_the_lp_start() -> None:
     # the coarse plan offers only B; within 25 minutes p1 and p4 cannot reach B, so that plan
     # cannot start the fine solve: the LP-support start takes over, the optimum stays {A, C}

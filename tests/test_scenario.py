@@ -86,6 +86,21 @@ def test_setting_of_the_wrong_type_names_file_key_and_fix(
     assert load_scenario(fine, netherlands).settings.concentration.max_minutes == 60
 
 
+def test_setting_with_a_choice_names_the_valid_values(
+    netherlands: Landscape, tmp_path: Path
+) -> None:
+    # a misspelt choice would otherwise reach the solver and fail deep inside it
+    bad = write(tmp_path, 'name = "x"\n[settings.concentration]\nstrategy = "agregate"\n')
+    with pytest.raises(ScenarioError) as excinfo:
+        load_scenario(bad, netherlands)
+    assert (
+        "concentration.strategy must be one of 'aggregate', 'pool', got 'agregate'; fix the value"
+        in str(excinfo.value)
+    )
+    good = write(tmp_path, 'name = "x"\n[settings.concentration]\nfine_root_lp = "simplex"\n')
+    assert load_scenario(good, netherlands).settings.concentration.fine_root_lp == "simplex"
+
+
 def test_not_toml_and_missing(netherlands: Landscape, tmp_path: Path) -> None:
     with pytest.raises(ScenarioError, match="is not valid TOML"):
         load_scenario(write(tmp_path, "name = \n"), netherlands)

@@ -11,7 +11,7 @@ import dataclasses
 import numbers
 import typing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from zorglandschap.errors import ScenarioError
 
@@ -116,7 +116,7 @@ class ConcentrationSettings:
     #: How pairs beyond the near set enter the model: "aggregate" (x variables under one
     #: aggregated link per site; exact in one solve) or "pool" (a far-pool relaxation, re-solved
     #: with larger near sets until no far patient remains; exact). Chosen on the national bench.
-    strategy: str = "aggregate"
+    strategy: Literal["aggregate", "pool"] = "aggregate"
     #: Maximum near-far rounds before the full reach set is used. Assumption.
     max_rounds: int = 6
     #: Share of a demand point's patients in the far pool below which it counts as zero.
@@ -167,6 +167,13 @@ class ConcentrationSettings:
     #: process whatever ``workers`` says: starting a worker costs about half a second.
     #: Assumption (speed only).
     worker_min_pairs: int = 5000
+    #: HiGHS' LP solver for the root node of the MILP at fine (PC4) demand (HiGHS option
+    #: ``mip_lp_solver``; the nodes below the root always use dual simplex). "ipm" (interior
+    #: point): the national PC4 root LP (160,000 assignment columns) takes about 18 s instead of
+    #: 34 s by dual simplex, so a PC4 solve with a 60 s limit at norm 40 ends with a 2.2 % gap
+    #: instead of 99.7 % (the root LP had not finished). Speed only; chosen on the national
+    #: bench (bench/RESULTS.md, "PC4 demand"). Municipality demand keeps HiGHS' choice.
+    fine_root_lp: Literal["choose", "simplex", "ipm"] = "ipm"
     #: Wall-time limit of the coarse plan (municipality demand) that starts a PC4 solve,
     #: seconds. Assumption.
     coarse_seconds: float = 30.0
@@ -314,6 +321,12 @@ class Settings:
 
 def _type_problem(group: str, key: str, value: Any, hint: Any) -> str:
     """Why ``value`` does not fit a scalar setting's type, or "" (tuple settings: not checked)."""
+    if typing.get_origin(hint) is Literal:
+        choices = typing.get_args(hint)
+        if value in choices:
+            return ""
+        valid = ", ".join(repr(c) for c in choices)
+        return f"{group}.{key} must be one of {valid}, got {value!r}; fix the value."
     allowed = set(typing.get_args(hint)) or {hint}
     if value is None:
         return "" if type(None) in allowed else f"{group}.{key} must not be empty (None)."

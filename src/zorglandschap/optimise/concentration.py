@@ -1028,6 +1028,9 @@ class ConcentrationModel:
         highs_opts: dict[str, bool | int | float | str] = {
             "mip_allow_restart": bool(cs.highs_restart)
         }
+        if self.coarse is not None and cs.fine_root_lp != "choose":
+            # fine demand: the root LP is most of the work (docs/concentration.md §3)
+            highs_opts["mip_lp_solver"] = cs.fine_root_lp
         start_log: list[str] = []
         best_bound: float | None = None
         notes: list[str] = []
