@@ -55,6 +55,17 @@ def test_regional_extract_gets_its_share(netherlands: Landscape, utrecht: Landsc
     regional = intervention_demand(utrecht, [PD], reference_pc4=netherlands.pc4)[PD]
     assert regional.sum() == pytest.approx(national.loc[regional.index].sum())
     assert regional.sum() < 100
+    # without being told: an extract remembers the country it was cut from (it used to give
+    # the region the whole national volume of 601 patients)
+    default = intervention_demand(utrecht, [PD])[PD]
+    assert default.sum() == pytest.approx(regional.sum())
+    # an extract of an extract, and a scaled extract, keep the national reference
+    amersfoort = utrecht.extract(iza=utrecht.municipalities["iza"].iloc[0])
+    assert intervention_demand(amersfoort, [PD])[PD].sum() == pytest.approx(
+        national.loc[amersfoort.pc4.index].sum()
+    )
+    grown = utrecht.scale_population(1.1, year=2030)
+    assert intervention_demand(grown, [PD])[PD].sum() == pytest.approx(regional.sum())
 
 
 def test_aggregate_to_municipalities(netherlands: Landscape) -> None:

@@ -130,9 +130,9 @@ def intervention_demand(
     scale
         Multiplier on the national volume (growth, a later year): one value or per intervention.
     reference_pc4
-        The population over which the national volume is distributed (default
-        ``landscape.pc4``). For a regional extract pass the national PC4 table, so the region
-        gets its own share and not the whole national volume.
+        The population over which the national volume is distributed (default: the whole
+        country, ``landscape.national_pc4`` for a regional extract, else ``landscape.pc4``), so a
+        region gets its own share and not the whole national volume.
     settings
         Settings (age weights).
 
@@ -150,7 +150,11 @@ def intervention_demand(
     volumes = dict(volumes or {})
     problems: list[str] = []
     out: dict[str, pd.Series] = {}
-    base = landscape.pc4 if reference_pc4 is None else reference_pc4
+    if reference_pc4 is not None:
+        base = reference_pc4
+    else:
+        national = getattr(landscape, "national_pc4", None)
+        base = landscape.pc4 if national is None else national
     for p in interventions:
         if p not in norms.index:
             problems.append(

@@ -196,6 +196,11 @@ class Landscape:
         The folder the data was read from.
     population_year
         The reference year of the population figures (2021 unless scaled).
+    national_pc4
+        For a regional extract, the PC4 table of the whole country it was cut from (None for
+        the whole country): national annual volumes are distributed over it, so a region's
+        demand is its own share and not the whole national volume
+        (:func:`zorglandschap.demand.intervention_demand`).
     """
 
     municipalities: gpd.GeoDataFrame
@@ -208,6 +213,7 @@ class Landscape:
     roaz_regions: pd.DataFrame
     source: Path
     population_year: int = 2021
+    national_pc4: gpd.GeoDataFrame | None = field(default=None, repr=False, compare=False)
     _layers: dict[str, gpd.GeoDataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     # -- views ---------------------------------------------------------------------------
@@ -296,6 +302,7 @@ class Landscape:
             sites=within(self.sites),
             clinics=within(self.clinics),
             posts=within(self.posts),
+            national_pc4=self.pc4 if self.national_pc4 is None else self.national_pc4,
             _layers={},
         )
 
@@ -315,13 +322,24 @@ class Landscape:
             factor = target_total / float(self.pc4["population"].sum())
         if not np.isfinite(factor) or factor <= 0:
             raise ScenarioError(f"Population scale factor must be positive, got {factor}.")
-        pc4 = self.pc4.copy()
-        pc4[["population", *AGE_BANDS]] = pc4[["population", *AGE_BANDS]].astype(float) * factor
+        def scaled(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+            out = frame.copy()
+            columns = ["population", *AGE_BANDS]
+            out[columns] = out[columns].astype(float) * factor
+            return out
+
+        pc4 = scaled(self.pc4)
+        national = None if self.national_pc4 is None else scaled(self.national_pc4)
         municipalities = self.municipalities.copy()
         pop_columns = ["pop_0_14", "pop_15_64", "pop_65plus", "pop_75plus", "population"]
         municipalities[pop_columns] = municipalities[pop_columns].astype(float) * factor
         return replace(
-            self, pc4=pc4, municipalities=municipalities, population_year=year, _layers={}
+            self,
+            pc4=pc4,
+            municipalities=municipalities,
+            national_pc4=national,
+            population_year=year,
+            _layers={},
         )
 
     # -- summary -------------------------------------------------------------------------
