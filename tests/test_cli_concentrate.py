@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from html import escape
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -18,11 +20,14 @@ REQUIRED = {"status", "gap", "objective", "seconds", "sites", "mean_minutes", "p
             "max_minutes"}  # fmt: skip
 
 
-def test_json_has_the_required_keys_and_every_site_meets_its_norm() -> None:
+def test_json_has_the_required_keys_and_every_site_meets_its_norm(tmp_path: Path) -> None:
     # lung cancer (14,800 patients a year, norm 50) solves in seconds at national scale
     # run as a user pipes it (`... --json | jq`): stdout must hold the JSON and nothing else,
-    # not even the banner HiGHS prints from C++ on its first use in a process
-    args = ["concentrate", "--intervention", "lung", "--per-roaz", "1", "--gap", "1e-3", "--json"]
+    # not even the banner HiGHS prints from C++ on its first use in a process, nor the line
+    # saying where the map went
+    plan_map = tmp_path / "maps" / "lung.html"
+    args = ["concentrate", "--intervention", "lung", "--per-roaz", "1", "--gap", "1e-3", "--json",
+            "--map", str(plan_map)]  # fmt: skip
     completed = subprocess.run(
         [sys.executable, "-m", "zorglandschap.cli", *args],
         capture_output=True, text=True, check=False,
@@ -37,6 +42,11 @@ def test_json_has_the_required_keys_and_every_site_meets_its_norm() -> None:
         assert site["volume"] >= site["norm"] - 1e-6, site
     assert out["max_minutes"] >= out["p90_minutes"] >= 0
     assert any(line.startswith("start plan:") for line in out["solve_log"])
+    # the map holds every offering site, and stderr says where it is
+    html = plan_map.read_text(encoding="utf-8")
+    for site in out["sites"]:
+        assert escape(site["name"]) in html
+    assert f"wrote {plan_map}" in completed.stderr.replace("\n", "")
 
 
 def test_infeasible_request_prints_a_diagnosis_not_a_traceback() -> None:

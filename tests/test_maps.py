@@ -11,8 +11,18 @@ import numpy as np
 import pytest
 
 from zorglandschap.access import reach
+from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
-from zorglandschap.maps import map_html, reach_map, save_map
+from zorglandschap.maps import (
+    CHANGE_COLOURS,
+    CHANGE_LABELS,
+    SEH_COLOURS,
+    concentration_map,
+    map_html,
+    reach_map,
+    save_map,
+)
+from zorglandschap.optimise import ConcentrationResult, landscape_model
 from zorglandschap.scenario import site_state
 
 REPO = Path(__file__).resolve().parents[1]
@@ -74,7 +84,8 @@ def _offline(html: str) -> str:
     )
 
 
-def test_map_renders_in_headless_chromium(utrecht_map_html: str, tmp_path: Path) -> None:
+def _screenshot(html: str, tmp_path: Path) -> np.ndarray:
+    """The page as headless Chromium shows it (1000 x 800), pixels as rows of RGB."""
     from PIL import Image
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -83,7 +94,7 @@ def test_map_renders_in_headless_chromium(utrecht_map_html: str, tmp_path: Path)
             "needs Debian's chromium and `make browser-assets` (Leaflet from the npm registry)"
         )
     page = tmp_path / "map.html"
-    page.write_text(_offline(utrecht_map_html), encoding="utf-8")
+    page.write_text(_offline(html), encoding="utf-8")
     shot = tmp_path / "map.png"
     subprocess.run(
         [
@@ -96,10 +107,81 @@ def test_map_renders_in_headless_chromium(utrecht_map_html: str, tmp_path: Path)
     )  # fmt: skip
     image = Image.open(shot).convert("RGB")
     assert image.size == (1000, 800)
-    pixels = np.asarray(image).reshape(-1, 3).astype(int)
+    return np.asarray(image).reshape(-1, 3).astype(int)
+
+
+def _shows(pixels: np.ndarray, colour: str) -> int:
+    """How many pixels are (close to) ``colour`` (#rrggbb)."""
+    rgb = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    return int((np.abs(pixels - rgb).max(axis=1) < 12).sum())
+
+
+def test_map_renders_in_headless_chromium(utrecht_map_html: str, tmp_path: Path) -> None:
+    pixels = _screenshot(utrecht_map_html, tmp_path)
     # Leaflet drew the map: the 24/7 SEH markers' red and the municipality fills are on screen,
     # not just the page background.
-    seh_red = (np.abs(pixels - [0xB2, 0x18, 0x2B]).max(axis=1) < 12).sum()
-    assert seh_red > 50, "no 24/7 SEH marker visible"
+    assert _shows(pixels, SEH_COLOURS["24/7"]) > 50, "no 24/7 SEH marker visible"
     distinct = len(np.unique(pixels, axis=0))
     assert distinct > 200, "the page looks blank"
+
+
+# -- concentration plans ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def utrecht_plan(utrecht: Landscape) -> ConcentrationResult:
+    # the region's own share of the national pancreas volume (≈ 42 a year) at norm 10
+    return landscape_model(utrecht, "pancreas", norms=10).solve()
+
+
+def test_plan_map_shows_each_site_with_its_volume_against_the_norm(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult
+) -> None:
+    html = map_html(concentration_map(utrecht_plan, utrecht))
+    assert utrecht_plan.status == "optimal"
+    offering = utrecht_plan.sites[utrecht_plan.sites["offers"]]
+    assert len(offering) >= 2
+    for row in offering.itertuples():
+        assert row.name in html
+        assert f"plan: <b>{row.volume:.1f}</b> patients a year (norm 10)" in html
+    # teams that stop are on the map too, and the legend explains the colours
+    assert (utrecht_plan.sites["change"] == "stops").any()
+    for label in CHANGE_LABELS.values():
+        assert label in html
+    assert "Pancreatoduodenectomy (Whipple/PPPD) — " in html
+    for layer in ("Minutes to the assigned site", "Patient flows", "Sites", "ROAZ regions"):
+        assert layer in html
+
+
+def test_plan_map_draws_every_flow_once(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult
+) -> None:
+    html = map_html(concentration_map(utrecht_plan, utrecht))
+    flows = utrecht_plan.flows
+    pairs = flows[flows["patients"] > 1e-6].groupby(["demand_id", "site_id"]).size()
+    drawn = re.findall(r" → [^:]+: [0-9.]+ patients a year, [0-9]+ min", html)
+    assert len(drawn) == len(pairs)
+
+
+def test_plan_map_same_inputs_same_bytes(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult
+) -> None:
+    first = map_html(concentration_map(utrecht_plan, utrecht))
+    again = landscape_model(utrecht, "pancreas", norms=10).solve()
+    assert map_html(concentration_map(again, utrecht)) == first
+
+
+def test_no_plan_no_map(utrecht: Landscape) -> None:
+    infeasible = landscape_model(utrecht, "pancreas", norms=500, per_region=1).solve()
+    assert infeasible.status == "infeasible"
+    with pytest.raises(ScenarioError, match="No plan to map: the solve ended 'infeasible'"):
+        concentration_map(infeasible, utrecht)
+
+
+def test_plan_map_renders_in_headless_chromium(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult, tmp_path: Path
+) -> None:
+    pixels = _screenshot(map_html(concentration_map(utrecht_plan, utrecht)), tmp_path)
+    # the new teams' green markers and flows are drawn, on a coloured map
+    assert _shows(pixels, CHANGE_COLOURS["starts"]) > 50, "no new-team marker or flow visible"
+    assert len(np.unique(pixels, axis=0)) > 200, "the page looks blank"

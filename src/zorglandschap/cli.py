@@ -351,6 +351,12 @@ def concentrate_command(
     csv: Annotated[
         Path | None, typer.Option("--csv", help="Folder to write sites/flows/indicators CSV.")
     ] = None,
+    map_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--map", help="HTML file to write the plan's interactive map to (open in a browser)."
+        ),
+    ] = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -413,6 +419,12 @@ def concentrate_command(
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         result.to_csv(csv)
+    if map_path is not None and result.has_plan:
+        from zorglandschap.maps import concentration_map, save_map
+
+        written = save_map(concentration_map(result, landscape), map_path)
+        # stdout stays clean JSON with --json: the note goes to stderr
+        Console(stderr=True).print(f"wrote {escape(str(written))}: open it in a browser.")
     if as_json:
         typer.echo(result.to_json())
         return

@@ -1,4 +1,4 @@
-"""Interactive maps (folium): who reaches an open site within the norm, and the sensitive sites.
+"""Interactive maps (folium): reach and sensitive sites; concentration plans.
 
 A reach map shows, per municipality, the population-weighted mean RIVM composite time to the
 nearest open site (colour) and whether anyone there lives beyond the norm (thick outline); the
@@ -6,6 +6,10 @@ PC4 areas beyond the norm (red circles, sized by inhabitants); the sites by stat
 limited hours, spoedpost, closed) with what closing each would cost; the ambulance posts staffed
 in the block; and the ROAZ regions. Each layer can be switched on and off; a legend explains
 the colours.
+
+A concentration map (:func:`concentration_map`) shows a plan: where patients are assigned
+(municipalities coloured by their mean minutes, flows to the sites), which sites offer the
+intervention with their volume against the norm, and which teams start or stop.
 
 Maps are reproducible: the same inputs give the same HTML bytes (element ids are numbered, not
 random). They load Leaflet from its CDN, as folium does, so opening one needs an internet
@@ -30,7 +34,7 @@ import math
 from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import branca
 import folium
@@ -38,7 +42,12 @@ import numpy as np
 import pandas as pd
 
 from zorglandschap.access import Reach, sensitive_sites
+from zorglandschap.errors import ScenarioError
+from zorglandschap.landscape import Landscape
 from zorglandschap.scenario import SiteState
+
+if TYPE_CHECKING:
+    from zorglandschap.optimise.concentration import ConcentrationResult
 
 #: Marker colours per SEH state (colour-blind safe, from ColorBrewer "Set1"/"Dark2").
 SEH_COLOURS: dict[str, str] = {
@@ -82,14 +91,7 @@ def reach_map(
     landscape = result.landscape
     norm = result.minutes_norm
     sensitive = sensitive if sensitive is not None else sensitive_sites(result, top=5)
-    bounds = landscape.municipalities.total_bounds  # lon/lat
-    m = folium.Map(
-        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-        tiles="OpenStreetMap",
-        control_scale=True,
-        prefer_canvas=True,
-    )
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    m = _base_map(landscape)
 
     colormap = branca.colormap.LinearColormap(
         MINUTES_COLOURS,
@@ -98,7 +100,7 @@ def reach_map(
         caption="mean composite minutes to the nearest open site",
     )
     _municipality_layer(result, colormap).add_to(m)
-    _region_outlines(result).add_to(m)
+    _region_outlines(landscape).add_to(m)
     _beyond_layer(result).add_to(m)
     _posts_layer(result).add_to(m)
     _sites_layer(result, state, sensitive).add_to(m)
@@ -113,10 +115,28 @@ def reach_map(
         f"({100 * summary['share_within']:.2f} %); {summary['beyond']:,} beyond; "
         f"{summary['open_sites']} open sites"
     )
+    return _finish(m, _title_html(heading, line, COMPOSITE_NOTE), _legend_html(norm, colormap))
+
+
+def _base_map(landscape: Landscape) -> folium.Map:
+    """An OpenStreetMap base map fitted to the landscape's municipalities."""
+    bounds = landscape.municipalities.total_bounds  # lon/lat
+    m = folium.Map(
+        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
+        tiles="OpenStreetMap",
+        control_scale=True,
+        prefer_canvas=True,
+    )
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return m
+
+
+def _finish(m: folium.Map, title: str, legend: str) -> folium.Map:
+    """Add the title and legend boxes and number the elements (reproducible HTML)."""
     page = m.get_root()
     assert isinstance(page, branca.element.Figure)
-    page.html.add_child(branca.element.Element(_title_html(heading, line)))
-    page.html.add_child(branca.element.Element(_legend_html(norm, colormap)))
+    page.html.add_child(branca.element.Element(title))
+    page.html.add_child(branca.element.Element(legend))
     _number_elements(m)
     return m
 
@@ -197,10 +217,10 @@ def _municipality_layer(
     return layer
 
 
-def _region_outlines(result: Reach) -> folium.FeatureGroup:
-    regions = result.landscape.region_layer("roaz").copy()
+def _region_outlines(landscape: Landscape) -> folium.FeatureGroup:
+    regions = landscape.region_layer("roaz").copy()
     regions["geometry"] = regions.geometry.simplify(SIMPLIFY_DEGREES * 2)
-    regions["name"] = result.landscape.roaz_regions["roaz_name"].reindex(regions.index)
+    regions["name"] = landscape.roaz_regions["roaz_name"].reindex(regions.index)
     frame = regions.reset_index()[["roaz", "name", "geometry"]]
     layer = folium.FeatureGroup(name="ROAZ regions", show=True)
     folium.GeoJson(
@@ -315,15 +335,20 @@ def _sites_layer(result: Reach, state: SiteState, sensitive: pd.DataFrame) -> fo
 # ------------------------------------------------------------------------------------------
 
 
-def _title_html(heading: str, line: str) -> str:
+#: Source line of the reach maps.
+COMPOSITE_NOTE = (
+    "zorglandschap · RIVM composite time (ambulance post → patient + fixed minutes + patient → "
+    "site) · data: CBS (CC BY 4.0), RIVM"
+)
+
+
+def _title_html(heading: str, line: str, note: str) -> str:
     return (
         '<div style="position: fixed; top: 10px; left: 60px; z-index: 9999; background: white; '
         "padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 14px sans-serif; "
         f'max-width: 60%;"><b>{html_escape.escape(heading)}</b><br>'
         f'<span style="font-size: 12px">{html_escape.escape(line)}</span><br>'
-        '<span style="font-size: 10px; color: #555">zorglandschap · RIVM composite time '
-        "(ambulance post → patient + fixed minutes + patient → site) · data: CBS (CC BY 4.0), "
-        "RIVM</span></div>"
+        f'<span style="font-size: 10px; color: #555">{html_escape.escape(note)}</span></div>'
     )
 
 
@@ -378,3 +403,278 @@ def _number_elements(m: folium.Map) -> None:
         element._children = OrderedDict(
             (child.get_name(), child) for child in element._children.values()
         )
+
+
+# ------------------------------------------------------------------------------------------
+# concentration plans
+# ------------------------------------------------------------------------------------------
+
+#: Site colours of a concentration plan by change against the baseline (ColorBrewer "Dark2"
+#: and "RdBu", colour-blind safe).
+CHANGE_COLOURS: dict[str, str] = {"keeps": "#2166ac", "starts": "#1b9e77", "stops": "#d95f02"}
+CHANGE_LABELS: dict[str, str] = {
+    "keeps": "offers it today and in the plan",
+    "starts": "starts (a new team)",
+    "stops": "stops (offers it today, not in the plan)",
+}
+#: Colour ramp of the mean minutes to the assigned site, green → red at the maximum time.
+PLAN_MINUTES_COLOURS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
+
+
+def concentration_map(
+    result: ConcentrationResult, landscape: Landscape, *, title: str | None = None
+) -> folium.Map:
+    """An interactive map of a concentration plan.
+
+    Per intervention (a group of layers each; the first one shown): the municipalities coloured
+    by their patients' mean minutes to the site they are assigned to; the patient flows
+    (municipality → site, width by patients a year); the sites that offer it, sized by volume
+    and coloured by change against the baseline (keeps, starts), with the volume against the
+    norm in the popup; and the sites that stop. ROAZ regions on top.
+
+    Parameters
+    ----------
+    result
+        A plan from :meth:`ConcentrationModel.solve` on the landscape (municipality or PC4
+        demand).
+    landscape
+        The landscape the model was built on.
+    title
+        Shown at the top; default names the intervention(s), norm and number of sites.
+
+    Raises
+    ------
+    ScenarioError
+        If the result has no plan (infeasible, or none found in time), or its demand points are
+        not the landscape's municipalities or PC4s.
+    """
+    if not result.has_plan:
+        reasons = " ".join(result.diagnosis)
+        raise ScenarioError(f"No plan to map: the solve ended {result.status!r}. {reasons}".strip())
+    if result.demand_level not in ("municipality", "pc4"):
+        raise ScenarioError(
+            f"A plan on {result.demand_level!r} demand cannot be placed on the map: its demand "
+            "points are not municipalities or PC4s. Map a plan of landscape_model(...)."
+        )
+    m = _base_map(landscape)
+    centres = _patient_centres(landscape)
+    legend_minutes = 90.0
+    several = len(result.interventions) > 1
+    for k, p in enumerate(result.interventions):
+        # layer names stay short (the layer control must not cover the title)
+        prefix = f"{_intervention_name(landscape, p)}: " if several else ""
+        flows = result.flows[result.flows["intervention"] == p].copy()
+        if result.demand_level == "pc4":
+            flows["gemeentecode"] = flows["demand_id"].map(landscape.pc4["gemeentecode"])
+        else:
+            flows["gemeentecode"] = flows["demand_id"]
+        flows = flows.dropna(subset=["gemeentecode"])
+        overall = result.indicators[
+            (result.indicators["intervention"] == p) & (result.indicators["region"] == "all")
+        ]
+        limit = float(overall["beyond_minutes"].iloc[0]) if len(overall) else 90.0
+        if k == 0:
+            legend_minutes = limit
+        colormap = branca.colormap.LinearColormap(PLAN_MINUTES_COLOURS, vmin=0, vmax=limit)
+        sites = result.sites[result.sites["intervention"] == p]
+        _plan_municipality_layer(landscape, flows, sites, colormap, prefix, show=k == 0).add_to(m)
+        _flow_layer(landscape, flows, sites, centres, prefix, show=k == 0).add_to(m)
+        _plan_sites_layer(landscape, sites, prefix, show=k == 0).add_to(m)
+    _region_outlines(landscape).add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+
+    d = result.to_dict()
+    names = ", ".join(_intervention_name(landscape, p) for p in result.interventions)
+    norms = sorted({float(v) for v in result.sites["norm"]})
+    offering = result.sites[result.sites["offers"]]
+    heading = title or (
+        f"{names} — {len(offering)} site offer(s), norm {', '.join(f'{v:g}' for v in norms)} a year"
+    )
+    gap = "" if result.gap is None else f", gap {100 * result.gap:.2f} %"
+    stops = int((result.sites["change"] == "stops").sum())
+    starts = int((result.sites["change"] == "starts").sum())
+    line = (
+        f"{result.status}{gap}; patients' mean {d['mean_minutes']:.1f} min, P90 "
+        f"{d['p90_minutes']:.1f}, max {d['max_minutes']:.1f}; {stops} team(s) stop, {starts} "
+        f"start; solved on {result.demand_level} demand"
+    )
+    note = (
+        "zorglandschap · concentration plan (mixed-integer model, docs/concentration.md) · "
+        "car minutes · data: CBS (CC BY 4.0), RIVM, volume norms table (regions/PROVENANCE.md)"
+    )
+    return _finish(m, _title_html(heading, line, note), _plan_legend_html(legend_minutes))
+
+
+def _intervention_name(landscape: Landscape, intervention: str) -> str:
+    norms = landscape.norms
+    if intervention in norms.index and "intervention" in norms.columns:
+        return str(norms.at[intervention, "intervention"])
+    return intervention
+
+
+def _patient_centres(landscape: Landscape) -> pd.DataFrame:
+    """Population-weighted centre (lat, lon) of each municipality's PC4 points."""
+    pc4 = landscape.pc4
+    weight = pc4["population"].astype(float).clip(lower=0) + 1e-9
+    grouped = pd.DataFrame(
+        {"lat": pc4["lat"] * weight, "lon": pc4["lon"] * weight, "w": weight}
+    ).groupby(pc4["gemeentecode"])
+    sums = grouped.sum()
+    return pd.DataFrame({"lat": sums["lat"] / sums["w"], "lon": sums["lon"] / sums["w"]})
+
+
+def _plan_municipality_layer(
+    landscape: Landscape,
+    flows: pd.DataFrame,
+    sites: pd.DataFrame,
+    colormap: branca.colormap.LinearColormap,
+    prefix: str,
+    *,
+    show: bool,
+) -> folium.FeatureGroup:
+    by_mun = flows.assign(pm=flows["patients"] * flows["minutes"]).groupby("gemeentecode")
+    patients = by_mun["patients"].sum()
+    mean = by_mun["pm"].sum() / patients.replace(0, np.nan)
+    to_site = flows.groupby(["gemeentecode", "site_id"])["patients"].sum().reset_index()
+    main = to_site.sort_values(
+        ["gemeentecode", "patients", "site_id"], ascending=[True, False, True]
+    )
+    main = main.drop_duplicates("gemeentecode").set_index("gemeentecode")
+    site_names = sites.drop_duplicates("site_id").set_index("site_id")["name"]
+    frame = landscape.municipalities[["name", "geometry"]].copy()
+    frame["geometry"] = frame.geometry.simplify(SIMPLIFY_DEGREES)
+    frame["patients"] = patients.reindex(frame.index).fillna(0).round(2)
+    frame["mean_minutes"] = mean.reindex(frame.index).round(1)
+    frame["main_site"] = main["site_id"].map(site_names).reindex(frame.index).fillna("").astype(str)
+    frame["main_share"] = (
+        (main["patients"] / patients.reindex(main.index)).reindex(frame.index).fillna(0) * 100
+    ).round(0)
+    frame = frame.reset_index()
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        minutes = feature["properties"]["mean_minutes"]
+        colour = (
+            colormap(min(max(minutes, colormap.vmin), colormap.vmax))
+            if minutes is not None
+            else "#cccccc"
+        )
+        return {"fillColor": colour, "fillOpacity": 0.55, "color": "#ffffff", "weight": 0.5}
+
+    layer = folium.FeatureGroup(name=f"{prefix}Minutes to the assigned site", show=show)
+    folium.GeoJson(
+        frame.to_json(drop_id=True),
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "patients", "mean_minutes", "main_site", "main_share"],
+            aliases=["municipality", "patients a year", "mean minutes", "goes to", "% of them"],
+            localize=True,
+        ),
+    ).add_to(layer)
+    return layer
+
+
+def _flow_layer(
+    landscape: Landscape,
+    flows: pd.DataFrame,
+    sites: pd.DataFrame,
+    centres: pd.DataFrame,
+    prefix: str,
+    *,
+    show: bool,
+) -> folium.FeatureGroup:
+    pairs = (
+        flows.assign(pm=flows["patients"] * flows["minutes"])
+        .groupby(["gemeentecode", "site_id"])[["patients", "pm"]]
+        .sum()
+        .reset_index()
+    )
+    pairs = pairs[pairs["patients"] > 1e-6]
+    biggest = float(pairs["patients"].max()) if len(pairs) else 1.0
+    change = sites.drop_duplicates("site_id").set_index("site_id")["change"]
+    site_rows = landscape.sites
+    mun_names = landscape.municipalities["name"]
+    layer = folium.FeatureGroup(name=f"{prefix}Patient flows", show=show)
+    for row in pairs.sort_values(["gemeentecode", "site_id"]).itertuples(index=False):
+        code, site_id = str(row.gemeentecode), str(row.site_id)
+        if code not in centres.index or site_id not in site_rows.index:
+            continue
+        colour = CHANGE_COLOURS.get(str(change.get(site_id, "keeps")), "#2166ac")
+        folium.PolyLine(
+            locations=[
+                [float(centres.at[code, "lat"]), float(centres.at[code, "lon"])],
+                [float(site_rows.at[site_id, "lat"]), float(site_rows.at[site_id, "lon"])],
+            ],
+            color=colour,
+            weight=float(1 + 5 * math.sqrt(row.patients / biggest)),
+            opacity=0.6,
+            tooltip=(
+                f"{html_escape.escape(str(mun_names.get(code, code)))} → "
+                f"{html_escape.escape(str(site_rows.at[site_id, 'name']))}: "
+                f"{row.patients:.1f} patients a year, {row.pm / row.patients:.0f} min"
+            ),
+        ).add_to(layer)
+    return layer
+
+
+def _plan_sites_layer(
+    landscape: Landscape, sites: pd.DataFrame, prefix: str, *, show: bool
+) -> folium.FeatureGroup:
+    site_rows = landscape.sites
+    layer = folium.FeatureGroup(name=f"{prefix}Sites", show=show)
+    for row in sites.sort_values(["offers", "site_id"]).itertuples(index=False):
+        site_id = str(row.site_id)
+        if site_id not in site_rows.index:
+            continue
+        change = str(row.change) or "keeps"
+        colour = CHANGE_COLOURS.get(change, "#2166ac")
+        lines = [
+            f"<b>{html_escape.escape(str(row.name))}</b>",
+            f"site id: {html_escape.escape(site_id)}; region {html_escape.escape(str(row.region))}",
+            CHANGE_LABELS.get(change, change),
+        ]
+        if row.offers:
+            lines.append(f"plan: <b>{row.volume:.1f}</b> patients a year (norm {row.norm:g})")
+        if math.isfinite(row.baseline_volume):
+            source = html_escape.escape(str(row.baseline_volume_source))
+            lines.append(f"today: {row.baseline_volume:.0f} a year ({source})")
+        folium.CircleMarker(
+            location=[float(site_rows.at[site_id, "lat"]), float(site_rows.at[site_id, "lon"])],
+            radius=float(4 + 1.2 * math.sqrt(max(row.volume, 0.0))) if row.offers else 6.0,
+            color="#000000" if row.offers else colour,
+            weight=1.5 if row.offers else 2.5,
+            fill=True,
+            fill_color=colour if row.offers else "#ffffff",
+            fill_opacity=0.9,
+            tooltip=html_escape.escape(str(row.name)),
+            popup=folium.Popup("<br>".join(lines), max_width=320),
+        ).add_to(layer)
+    return layer
+
+
+def _plan_legend_html(limit: float) -> str:
+    steps = np.linspace(0, limit, 7)
+    colormap = branca.colormap.LinearColormap(PLAN_MINUTES_COLOURS, vmin=0, vmax=limit)
+    gradient = ", ".join(colormap(v) for v in steps)
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
+        f"background:{'#ffffff' if change == 'stops' else colour};border:2px solid "
+        f'{colour if change == "stops" else "#000"};margin-right:6px"></span>'
+        f"{CHANGE_LABELS[change]}</div>"
+        for change, colour in CHANGE_COLOURS.items()
+    )
+    return (
+        '<div style="position: fixed; bottom: 70px; left: 10px; z-index: 9999; background: white; '
+        'padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 12px sans-serif;">'
+        "<b>Municipalities</b>: patients' mean minutes to their assigned site"
+        f'<div style="height:10px;width:220px;background:linear-gradient(to right, {gradient});'
+        'border:1px solid #999"></div>'
+        '<div style="width:224px;display:flex;justify-content:space-between;font-size:10px">'
+        f"<span>0</span><span>{limit / 2:g}</span><span>{limit:g}</span></div>"
+        f"<b>Sites</b> (size: patients a year in the plan){rows}"
+        '<div style="margin-top:4px"><span style="display:inline-block;width:14px;height:0;'
+        'border-top:3px solid #2166ac;margin-right:6px;vertical-align:middle"></span>'
+        "patient flow, municipality → site (width: patients)</div>"
+        '<div><span style="display:inline-block;width:12px;height:0;border-top:2px dashed #252525;'
+        'margin-right:6px;vertical-align:middle"></span>ROAZ region</div>'
+        "</div>"
+    )
