@@ -17,13 +17,15 @@ setup: $(VENV)/.installed
 
 ## The main job on the embedded Netherlands: what it holds, who is beyond 45 minutes of an
 ## SEH at night (2025), the most sensitive SEHs, their map, and where pancreatic surgery
-## should be concentrated at the norm of 20 a year with at least one centre per ROAZ region.
+## should be concentrated at the norm of 20 a year with at least one centre per ROAZ region
+## (and its map).
 run: setup
 	$(BIN)/zorglandschap data
 	$(BIN)/zorglandschap reach --sites 2025 --block night --by roaz
 	$(BIN)/zorglandschap sensitive --sites 2025 --block night --top 10
 	$(BIN)/zorglandschap map --sites 2025 --block night
-	$(BIN)/zorglandschap concentrate --intervention pancreas --norm 20 --per-roaz 1
+	$(BIN)/zorglandschap concentrate --intervention pancreas --norm 20 --per-roaz 1 \
+	  --map maps/concentration-pancreas-20-per-roaz.html
 
 ## The whole test suite, national runs (marked slow) included.
 test: setup browser-assets
