@@ -185,3 +185,14 @@ def test_plan_map_renders_in_headless_chromium(
     # the new teams' green markers and flows are drawn, on a coloured map
     assert _shows(pixels, CHANGE_COLOURS["starts"]) > 50, "no new-team marker or flow visible"
     assert len(np.unique(pixels, axis=0)) > 200, "the page looks blank"
+
+
+def test_plan_map_of_several_interventions_has_a_layer_group_each(utrecht: Landscape) -> None:
+    both = landscape_model(
+        utrecht, ["pancreas", "liver"], norms={"pancreas": 10, "liver": 10}
+    ).solve()
+    assert both.has_plan
+    html = map_html(concentration_map(both, utrecht))
+    for name in ("Pancreatoduodenectomy (Whipple/PPPD)", "Liver resection"):
+        for layer in ("Minutes to the assigned site", "Patient flows", "Sites"):
+            assert f"{name}: {layer}" in html
