@@ -49,13 +49,17 @@ def test_json_has_the_required_keys_and_every_site_meets_its_norm(tmp_path: Path
     assert f"wrote {plan_map}" in completed.stderr.replace("\n", "")
 
 
-def test_infeasible_request_prints_a_diagnosis_not_a_traceback() -> None:
+def test_infeasible_request_prints_a_diagnosis_not_a_traceback(tmp_path: Path) -> None:
     # 601 pancreas patients a year cannot give 11 ROAZ regions a site at 700 a year each
+    plan_map = tmp_path / "plan.html"
     args = ["concentrate", "--intervention", "pancreas", "--norm", "700", "--per-roaz", "1",
-            "--json"]  # fmt: skip
+            "--json", "--map", str(plan_map)]  # fmt: skip
     result = runner.invoke(app, args)
     assert "Traceback" not in result.output
-    out = json.loads(result.output)
+    # no plan, no map, and it says so (on stderr: stdout stays JSON)
+    assert not plan_map.exists()
+    assert "no map written" in result.stderr and "infeasible" in result.stderr
+    out = json.loads(result.stdout)
     assert out["status"] == "infeasible"
     assert out["sites"] == []
     text = " ".join(out["diagnosis"])

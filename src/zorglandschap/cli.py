@@ -419,12 +419,18 @@ def concentrate_command(
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         result.to_csv(csv)
-    if map_path is not None and result.has_plan:
+    if map_path is not None:
         from zorglandschap.maps import concentration_map, save_map
 
-        written = save_map(concentration_map(result, landscape), map_path)
         # stdout stays clean JSON with --json: the note goes to stderr
-        Console(stderr=True).print(f"wrote {escape(str(written))}: open it in a browser.")
+        if result.has_plan:
+            written = save_map(concentration_map(result, landscape), map_path)
+            Console(stderr=True).print(f"wrote {escape(str(written))}: open it in a browser.")
+        else:
+            Console(stderr=True).print(
+                f"no map written to {escape(str(map_path))}: the solve ended {result.status}, "
+                "there is no plan to draw (see the diagnosis)."
+            )
     if as_json:
         typer.echo(result.to_json())
         return

@@ -322,6 +322,7 @@ class Landscape:
             factor = target_total / float(self.pc4["population"].sum())
         if not np.isfinite(factor) or factor <= 0:
             raise ScenarioError(f"Population scale factor must be positive, got {factor}.")
+
         def scaled(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             out = frame.copy()
             columns = ["population", *AGE_BANDS]
