@@ -196,3 +196,4 @@ def test_plan_map_of_several_interventions_has_a_layer_group_each(utrecht: Lands
     for name in ("Pancreatoduodenectomy (Whipple/PPPD)", "Liver resection"):
         for layer in ("Minutes to the assigned site", "Patient flows", "Sites"):
             assert f"{name}: {layer}" in html
+    assert "map shows Liver resection, the others are in the layer list" in html

@@ -481,7 +481,8 @@ def concentration_map(
         _flow_layer(landscape, flows, sites, centres, prefix, show=k == 0).add_to(m)
         _plan_sites_layer(landscape, sites, prefix, show=k == 0).add_to(m)
     _region_outlines(landscape).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    # with several interventions the open layer list would cover the title: it opens on hover
+    folium.LayerControl(collapsed=several).add_to(m)
 
     d = result.to_dict()
     names = ", ".join(_intervention_name(landscape, p) for p in result.interventions)
@@ -498,6 +499,9 @@ def concentration_map(
         f"{d['p90_minutes']:.1f}, max {d['max_minutes']:.1f}; {stops} team(s) stop, {starts} "
         f"start; solved on {result.demand_level} demand"
     )
+    if several:
+        first = _intervention_name(landscape, result.interventions[0])
+        line += f"; map shows {first}, the others are in the layer list (top right)"
     note = (
         "zorglandschap · concentration plan (mixed-integer model, docs/concentration.md) · "
         "car minutes · data: CBS (CC BY 4.0), RIVM, volume norms table (regions/PROVENANCE.md)"
