@@ -26,8 +26,9 @@ def test_json_has_the_required_keys_and_every_site_meets_its_norm(tmp_path: Path
     # not even the banner HiGHS prints from C++ on its first use in a process, nor the line
     # saying where the map went
     plan_map = tmp_path / "maps" / "lung.html"
+    layers = tmp_path / "lung.gpkg"
     args = ["concentrate", "--intervention", "lung", "--per-roaz", "1", "--gap", "1e-3", "--json",
-            "--map", str(plan_map)]  # fmt: skip
+            "--map", str(plan_map), "--gpkg", str(layers)]  # fmt: skip
     completed = subprocess.run(
         [sys.executable, "-m", "zorglandschap.cli", *args],
         capture_output=True, text=True, check=False,
@@ -47,6 +48,12 @@ def test_json_has_the_required_keys_and_every_site_meets_its_norm(tmp_path: Path
     for site in out["sites"]:
         assert escape(site["name"]) in html
     assert f"wrote {plan_map}" in completed.stderr.replace("\n", "")
+    # and the same plan as GIS layers, for QGIS
+    import pyogrio
+
+    sites = pyogrio.read_dataframe(layers, layer="sites")
+    offering = sites[sites["offers"]]
+    assert sorted(offering["site_id"]) == sorted(site["site_id"] for site in out["sites"])
 
 
 def test_infeasible_request_prints_a_diagnosis_not_a_traceback(tmp_path: Path) -> None:

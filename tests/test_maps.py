@@ -17,9 +17,11 @@ from zorglandschap.maps import (
     CHANGE_COLOURS,
     CHANGE_LABELS,
     SEH_COLOURS,
+    concentration_layers,
     concentration_map,
     map_html,
     reach_map,
+    save_layers,
     save_map,
 )
 from zorglandschap.optimise import ConcentrationResult, landscape_model
@@ -197,3 +199,29 @@ def test_plan_map_of_several_interventions_has_a_layer_group_each(utrecht: Lands
         for layer in ("Minutes to the assigned site", "Patient flows", "Sites"):
             assert f"{name}: {layer}" in html
     assert "map shows Liver resection, the others are in the layer list" in html
+
+
+def test_plan_layers_keep_every_patient_and_site_and_open_as_a_geopackage(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult, tmp_path: Path
+) -> None:
+    import pyogrio
+
+    layers = concentration_layers(utrecht_plan, utrecht)
+    total = utrecht_plan.flows["patients"].sum()
+    assert layers["flows"]["patients"].sum() == pytest.approx(total)
+    assert layers["municipalities"]["patients"].sum() == pytest.approx(total)
+    assert len(layers["municipalities"]) == len(utrecht.municipalities)
+    assert list(layers["sites"]["site_id"]) == list(utrecht_plan.sites["site_id"])
+    # every flow line ends at its site
+    sites = utrecht.sites
+    for row in layers["flows"].itertuples():
+        end = row.geometry.coords[-1]
+        assert end == (sites.at[row.site_id, "lon"], sites.at[row.site_id, "lat"])
+    path = save_layers(layers, tmp_path / "plan.gpkg")
+    listed = {name: kind for name, kind in pyogrio.list_layers(path)}
+    assert set(listed) == {"municipalities", "flows", "sites"}
+    assert listed["municipalities"] in ("Polygon", "MultiPolygon")
+    assert (listed["flows"], listed["sites"]) == ("LineString", "Point")
+    back = pyogrio.read_dataframe(path, layer="sites")
+    assert back.crs.to_epsg() == 4326
+    assert back["volume"].sum() == pytest.approx(utrecht_plan.sites["volume"].sum())

@@ -357,6 +357,13 @@ def concentrate_command(
             "--map", help="HTML file to write the plan's interactive map to (open in a browser)."
         ),
     ] = None,
+    gpkg: Annotated[
+        Path | None,
+        typer.Option(
+            "--gpkg",
+            help="GeoPackage to write the plan's layers to (municipalities, flows, sites; QGIS).",
+        ),
+    ] = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -419,17 +426,29 @@ def concentrate_command(
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         result.to_csv(csv)
-    if map_path is not None:
-        from zorglandschap.maps import concentration_map, save_map
+    for out, kind in ((map_path, "map"), (gpkg, "GeoPackage")):
+        if out is None:
+            continue
+        from zorglandschap.maps import (
+            concentration_layers,
+            concentration_map,
+            save_layers,
+            save_map,
+        )
 
-        # stdout stays clean JSON with --json: the note goes to stderr
-        if result.has_plan:
-            written = save_map(concentration_map(result, landscape), map_path)
+        # stdout stays clean JSON with --json: the notes go to stderr
+        if not result.has_plan:
+            Console(stderr=True).print(
+                f"no {kind} written to {escape(str(out))}: the solve ended {result.status}, "
+                "there is no plan to draw (see the diagnosis)."
+            )
+        elif kind == "map":
+            written = save_map(concentration_map(result, landscape), out)
             Console(stderr=True).print(f"wrote {escape(str(written))}: open it in a browser.")
         else:
+            written = save_layers(concentration_layers(result, landscape), out)
             Console(stderr=True).print(
-                f"no map written to {escape(str(map_path))}: the solve ended {result.status}, "
-                "there is no plan to draw (see the diagnosis)."
+                f"wrote {escape(str(written))}: layers municipalities, flows, sites."
             )
     if as_json:
         typer.echo(result.to_json())

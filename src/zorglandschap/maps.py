@@ -38,8 +38,10 @@ from typing import TYPE_CHECKING, Any
 
 import branca
 import folium
+import geopandas as gpd
 import numpy as np
 import pandas as pd
+from shapely.geometry import LineString
 
 from zorglandschap.access import Reach, sensitive_sites
 from zorglandschap.errors import ScenarioError
@@ -430,7 +432,8 @@ def concentration_map(
     by their patients' mean minutes to the site they are assigned to; the patient flows
     (municipality → site, width by patients a year); the sites that offer it, sized by volume
     and coloured by change against the baseline (keeps, starts), with the volume against the
-    norm in the popup; and the sites that stop. ROAZ regions on top.
+    norm in the popup; and the sites that stop. ROAZ regions on top. The same data as GIS
+    layers: :func:`concentration_layers`.
 
     Parameters
     ----------
@@ -448,27 +451,13 @@ def concentration_map(
         If the result has no plan (infeasible, or none found in time), or its demand points are
         not the landscape's municipalities or PC4s.
     """
-    if not result.has_plan:
-        reasons = " ".join(result.diagnosis)
-        raise ScenarioError(f"No plan to map: the solve ended {result.status!r}. {reasons}".strip())
-    if result.demand_level not in ("municipality", "pc4"):
-        raise ScenarioError(
-            f"A plan on {result.demand_level!r} demand cannot be placed on the map: its demand "
-            "points are not municipalities or PC4s. Map a plan of landscape_model(...)."
-        )
+    layers = concentration_layers(result, landscape)
     m = _base_map(landscape)
-    centres = _patient_centres(landscape)
     legend_minutes = 90.0
     several = len(result.interventions) > 1
     for k, p in enumerate(result.interventions):
         # layer names stay short (the layer control must not cover the title)
         prefix = f"{_intervention_name(landscape, p)}: " if several else ""
-        flows = result.flows[result.flows["intervention"] == p].copy()
-        if result.demand_level == "pc4":
-            flows["gemeentecode"] = flows["demand_id"].map(landscape.pc4["gemeentecode"])
-        else:
-            flows["gemeentecode"] = flows["demand_id"]
-        flows = flows.dropna(subset=["gemeentecode"])
         overall = result.indicators[
             (result.indicators["intervention"] == p) & (result.indicators["region"] == "all")
         ]
@@ -476,10 +465,11 @@ def concentration_map(
         if k == 0:
             legend_minutes = limit
         colormap = branca.colormap.LinearColormap(PLAN_MINUTES_COLOURS, vmin=0, vmax=limit)
-        sites = result.sites[result.sites["intervention"] == p]
-        _plan_municipality_layer(landscape, flows, sites, colormap, prefix, show=k == 0).add_to(m)
-        _flow_layer(landscape, flows, sites, centres, prefix, show=k == 0).add_to(m)
-        _plan_sites_layer(landscape, sites, prefix, show=k == 0).add_to(m)
+        mine = {name: frame[frame["intervention"] == p] for name, frame in layers.items()}
+        show = k == 0
+        _plan_municipality_layer(mine["municipalities"], colormap, prefix, show=show).add_to(m)
+        _flow_layer(mine["flows"], mine["sites"], prefix, show=show).add_to(m)
+        _plan_sites_layer(mine["sites"], prefix, show=show).add_to(m)
     _region_outlines(landscape).add_to(m)
     # with several interventions the open layer list would cover the title: it opens on hover
     folium.LayerControl(collapsed=several).add_to(m)
@@ -509,6 +499,112 @@ def concentration_map(
     return _finish(m, _title_html(heading, line, note), _plan_legend_html(legend_minutes))
 
 
+def concentration_layers(
+    result: ConcentrationResult, landscape: Landscape
+) -> dict[str, gpd.GeoDataFrame]:
+    """A concentration plan as GIS layers (EPSG:4326), one row per intervention and feature.
+
+    ``municipalities`` (polygons): ``intervention, gemeentecode, name, patients`` (a year),
+    ``mean_minutes`` (patient-weighted, to the assigned site), ``main_site_id, main_site`` and
+    ``main_share`` (% of the patients going there); every municipality of the landscape, with 0
+    patients where none. ``flows`` (lines from the municipality's population-weighted centre to
+    the site): ``intervention, gemeentecode, municipality, site_id, site, patients,
+    mean_minutes``. ``sites`` (points): the rows of ``result.sites`` (offering sites and
+    baseline sites that stop). PC4 results are summed to municipalities. Write them with
+    :func:`save_layers` (GeoPackage, for QGIS).
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`concentration_map`.
+    """
+    if not result.has_plan:
+        reasons = " ".join(result.diagnosis)
+        raise ScenarioError(f"No plan to map: the solve ended {result.status!r}. {reasons}".strip())
+    if result.demand_level not in ("municipality", "pc4"):
+        raise ScenarioError(
+            f"A plan on {result.demand_level!r} demand cannot be placed on the map: its demand "
+            "points are not municipalities or PC4s. Map a plan of landscape_model(...)."
+        )
+    flows = result.flows.copy()
+    if result.demand_level == "pc4":
+        flows["gemeentecode"] = flows["demand_id"].map(landscape.pc4["gemeentecode"])
+    else:
+        flows["gemeentecode"] = flows["demand_id"]
+    flows = flows.dropna(subset=["gemeentecode"])
+    flows["pm"] = flows["patients"] * flows["minutes"]
+    pairs = (
+        flows.groupby(["intervention", "gemeentecode", "site_id"])[["patients", "pm"]]
+        .sum()
+        .reset_index()
+    )
+    pairs = pairs[pairs["patients"] > 1e-9].copy()
+    pairs["mean_minutes"] = pairs["pm"] / pairs["patients"]
+    site_rows = landscape.sites
+    mun = landscape.municipalities
+    pairs = pairs[pairs["site_id"].isin(site_rows.index) & pairs["gemeentecode"].isin(mun.index)]
+
+    # municipalities: patients, mean minutes, the site most of them go to
+    parts = []
+    for p in result.interventions:
+        mine = pairs[pairs["intervention"] == p]
+        per = mine.groupby("gemeentecode")[["patients", "pm"]].sum()
+        main = (
+            mine.sort_values(["gemeentecode", "patients", "site_id"], ascending=[True, False, True])
+            .drop_duplicates("gemeentecode")
+            .set_index("gemeentecode")
+        )
+        frame = mun[["name", "geometry"]].copy()
+        frame.insert(0, "intervention", p)
+        frame["patients"] = per["patients"].reindex(frame.index).fillna(0.0)
+        frame["mean_minutes"] = (per["pm"] / per["patients"]).reindex(frame.index)
+        frame["main_site_id"] = main["site_id"].reindex(frame.index).fillna("")
+        frame["main_site"] = frame["main_site_id"].map(site_rows["name"]).fillna("")
+        frame["main_share"] = 100 * (main["patients"] / per["patients"]).reindex(frame.index)
+        parts.append(frame.reset_index())
+    municipalities = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
+
+    centres = _patient_centres(landscape)
+    lines = [
+        LineString(
+            [
+                (float(centres.at[code, "lon"]), float(centres.at[code, "lat"])),
+                (float(site_rows.at[site, "lon"]), float(site_rows.at[site, "lat"])),
+            ]
+        )
+        for code, site in zip(pairs["gemeentecode"], pairs["site_id"], strict=True)
+    ]
+    flow_frame = pd.DataFrame(
+        {
+            "intervention": pairs["intervention"].to_numpy(),
+            "gemeentecode": pairs["gemeentecode"].to_numpy(),
+            "municipality": pairs["gemeentecode"].map(mun["name"]).to_numpy(),
+            "site_id": pairs["site_id"].to_numpy(),
+            "site": pairs["site_id"].map(site_rows["name"]).to_numpy(),
+            "patients": pairs["patients"].to_numpy(),
+            "mean_minutes": pairs["mean_minutes"].to_numpy(),
+        }
+    )
+    flow_layer = gpd.GeoDataFrame(flow_frame, geometry=lines, crs="EPSG:4326")
+
+    sites = result.sites[result.sites["site_id"].isin(site_rows.index)].reset_index(drop=True)
+    points = gpd.points_from_xy(
+        sites["site_id"].map(site_rows["lon"]), sites["site_id"].map(site_rows["lat"])
+    )
+    site_layer = gpd.GeoDataFrame(sites, geometry=points, crs="EPSG:4326")
+    return {"municipalities": municipalities, "flows": flow_layer, "sites": site_layer}
+
+
+def save_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
+    """Write GIS layers to one GeoPackage (a layer each; an existing file is replaced)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    for name, frame in layers.items():
+        frame.to_file(path, layer=name, driver="GPKG")
+    return path
+
+
 def _intervention_name(landscape: Landscape, intervention: str) -> str:
     norms = landscape.norms
     if intervention in norms.index and "intervention" in norms.columns:
@@ -528,32 +624,19 @@ def _patient_centres(landscape: Landscape) -> pd.DataFrame:
 
 
 def _plan_municipality_layer(
-    landscape: Landscape,
-    flows: pd.DataFrame,
-    sites: pd.DataFrame,
+    municipalities: gpd.GeoDataFrame,
     colormap: branca.colormap.LinearColormap,
     prefix: str,
     *,
     show: bool,
 ) -> folium.FeatureGroup:
-    by_mun = flows.assign(pm=flows["patients"] * flows["minutes"]).groupby("gemeentecode")
-    patients = by_mun["patients"].sum()
-    mean = by_mun["pm"].sum() / patients.replace(0, np.nan)
-    to_site = flows.groupby(["gemeentecode", "site_id"])["patients"].sum().reset_index()
-    main = to_site.sort_values(
-        ["gemeentecode", "patients", "site_id"], ascending=[True, False, True]
-    )
-    main = main.drop_duplicates("gemeentecode").set_index("gemeentecode")
-    site_names = sites.drop_duplicates("site_id").set_index("site_id")["name"]
-    frame = landscape.municipalities[["name", "geometry"]].copy()
+    frame = municipalities[
+        ["gemeentecode", "name", "patients", "mean_minutes", "main_site", "main_share", "geometry"]
+    ].copy()
     frame["geometry"] = frame.geometry.simplify(SIMPLIFY_DEGREES)
-    frame["patients"] = patients.reindex(frame.index).fillna(0).round(2)
-    frame["mean_minutes"] = mean.reindex(frame.index).round(1)
-    frame["main_site"] = main["site_id"].map(site_names).reindex(frame.index).fillna("").astype(str)
-    frame["main_share"] = (
-        (main["patients"] / patients.reindex(main.index)).reindex(frame.index).fillna(0) * 100
-    ).round(0)
-    frame = frame.reset_index()
+    frame["patients"] = frame["patients"].round(2)
+    frame["mean_minutes"] = frame["mean_minutes"].round(1)
+    frame["main_share"] = frame["main_share"].fillna(0).round(0)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         minutes = feature["properties"]["mean_minutes"]
@@ -578,57 +661,31 @@ def _plan_municipality_layer(
 
 
 def _flow_layer(
-    landscape: Landscape,
-    flows: pd.DataFrame,
-    sites: pd.DataFrame,
-    centres: pd.DataFrame,
-    prefix: str,
-    *,
-    show: bool,
+    flows: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, prefix: str, *, show: bool
 ) -> folium.FeatureGroup:
-    pairs = (
-        flows.assign(pm=flows["patients"] * flows["minutes"])
-        .groupby(["gemeentecode", "site_id"])[["patients", "pm"]]
-        .sum()
-        .reset_index()
-    )
-    pairs = pairs[pairs["patients"] > 1e-6]
-    biggest = float(pairs["patients"].max()) if len(pairs) else 1.0
+    biggest = float(flows["patients"].max()) if len(flows) else 1.0
     change = sites.drop_duplicates("site_id").set_index("site_id")["change"]
-    site_rows = landscape.sites
-    mun_names = landscape.municipalities["name"]
     layer = folium.FeatureGroup(name=f"{prefix}Patient flows", show=show)
-    for row in pairs.sort_values(["gemeentecode", "site_id"]).itertuples(index=False):
-        code, site_id = str(row.gemeentecode), str(row.site_id)
-        if code not in centres.index or site_id not in site_rows.index:
-            continue
-        colour = CHANGE_COLOURS.get(str(change.get(site_id, "keeps")), "#2166ac")
+    for row in flows.sort_values(["gemeentecode", "site_id"]).itertuples(index=False):
+        colour = CHANGE_COLOURS.get(str(change.get(row.site_id, "keeps")), "#2166ac")
         folium.PolyLine(
-            locations=[
-                [float(centres.at[code, "lat"]), float(centres.at[code, "lon"])],
-                [float(site_rows.at[site_id, "lat"]), float(site_rows.at[site_id, "lon"])],
-            ],
+            locations=[[lat, lon] for lon, lat in row.geometry.coords],
             color=colour,
             weight=float(1 + 5 * math.sqrt(row.patients / biggest)),
             opacity=0.6,
             tooltip=(
-                f"{html_escape.escape(str(mun_names.get(code, code)))} → "
-                f"{html_escape.escape(str(site_rows.at[site_id, 'name']))}: "
-                f"{row.patients:.1f} patients a year, {row.pm / row.patients:.0f} min"
+                f"{html_escape.escape(str(row.municipality))} → "
+                f"{html_escape.escape(str(row.site))}: "
+                f"{row.patients:.1f} patients a year, {row.mean_minutes:.0f} min"
             ),
         ).add_to(layer)
     return layer
 
 
-def _plan_sites_layer(
-    landscape: Landscape, sites: pd.DataFrame, prefix: str, *, show: bool
-) -> folium.FeatureGroup:
-    site_rows = landscape.sites
+def _plan_sites_layer(sites: gpd.GeoDataFrame, prefix: str, *, show: bool) -> folium.FeatureGroup:
     layer = folium.FeatureGroup(name=f"{prefix}Sites", show=show)
     for row in sites.sort_values(["offers", "site_id"]).itertuples(index=False):
         site_id = str(row.site_id)
-        if site_id not in site_rows.index:
-            continue
         change = str(row.change) or "keeps"
         colour = CHANGE_COLOURS.get(change, "#2166ac")
         lines = [
@@ -642,7 +699,7 @@ def _plan_sites_layer(
             source = html_escape.escape(str(row.baseline_volume_source))
             lines.append(f"today: {row.baseline_volume:.0f} a year ({source})")
         folium.CircleMarker(
-            location=[float(site_rows.at[site_id, "lat"]), float(site_rows.at[site_id, "lon"])],
+            location=[float(row.geometry.y), float(row.geometry.x)],
             radius=float(4 + 1.2 * math.sqrt(max(row.volume, 0.0))) if row.offers else 6.0,
             color="#000000" if row.offers else colour,
             weight=1.5 if row.offers else 2.5,
