@@ -19,6 +19,8 @@ from zorglandschap.landscape import RegionLayer, load_landscape
 
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
+    from zorglandschap.landscape import Landscape
+    from zorglandschap.optimise import ConcentrationResult
     from zorglandschap.scenario import SiteState
 
 app = typer.Typer(
@@ -426,30 +428,8 @@ def concentrate_command(
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         result.to_csv(csv)
-    for out, kind in ((map_path, "map"), (gpkg, "GeoPackage")):
-        if out is None:
-            continue
-        from zorglandschap.maps import (
-            concentration_layers,
-            concentration_map,
-            save_layers,
-            save_map,
-        )
-
-        # stdout stays clean JSON with --json: the notes go to stderr
-        if not result.has_plan:
-            Console(stderr=True).print(
-                f"no {kind} written to {escape(str(out))}: the solve ended {result.status}, "
-                "there is no plan to draw (see the diagnosis)."
-            )
-        elif kind == "map":
-            written = save_map(concentration_map(result, landscape), out)
-            Console(stderr=True).print(f"wrote {escape(str(written))}: open it in a browser.")
-        else:
-            written = save_layers(concentration_layers(result, landscape), out)
-            Console(stderr=True).print(
-                f"wrote {escape(str(written))}: layers municipalities, flows, sites."
-            )
+    if map_path is not None or gpkg is not None:
+        _write_plan_outputs(result, landscape, map_path=map_path, gpkg=gpkg)
     if as_json:
         typer.echo(result.to_json())
         return
@@ -481,6 +461,29 @@ def concentrate_command(
         console.print(f"- {escape(line)}", highlight=False, soft_wrap=True)
     if result.status == "infeasible":
         raise typer.Exit(1)
+
+
+def _write_plan_outputs(
+    result: ConcentrationResult, landscape: Landscape, *, map_path: Path | None, gpkg: Path | None
+) -> None:
+    """Write the plan's map and/or GeoPackage; the notes go to stderr (stdout may be JSON)."""
+    from zorglandschap.maps import concentration_layers, concentration_map, save_layers, save_map
+
+    err = Console(stderr=True)
+    wanted = [(path, kind) for path, kind in ((map_path, "map"), (gpkg, "GeoPackage")) if path]
+    if not result.has_plan:
+        for path, kind in wanted:
+            err.print(
+                f"no {kind} written to {escape(str(path))}: the solve ended {result.status}, "
+                "there is no plan to draw (see the diagnosis)."
+            )
+        return
+    if map_path is not None:
+        written = save_map(concentration_map(result, landscape), map_path)
+        err.print(f"wrote {escape(str(written))}: open it in a browser.")
+    if gpkg is not None:
+        written = save_layers(concentration_layers(result, landscape), gpkg)
+        err.print(f"wrote {escape(str(written))}: layers municipalities, flows, sites.")
 
 
 def main() -> None:

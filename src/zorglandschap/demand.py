@@ -150,11 +150,9 @@ def intervention_demand(
     volumes = dict(volumes or {})
     problems: list[str] = []
     out: dict[str, pd.Series] = {}
-    if reference_pc4 is not None:
-        base = reference_pc4
-    else:
-        national = getattr(landscape, "national_pc4", None)
-        base = landscape.pc4 if national is None else national
+    base = reference_pc4 if reference_pc4 is not None else landscape.national_pc4
+    if base is None:  # the landscape is the whole country
+        base = landscape.pc4
     for p in interventions:
         if p not in norms.index:
             problems.append(

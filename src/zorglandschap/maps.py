@@ -64,7 +64,8 @@ SEH_LABELS: dict[str, str] = {
     "spoedpost": "spoedpost (no ambulance intake)",
     "none": "no SEH",
 }
-#: Colour ramp of the mean composite time (minutes), green → yellow → red at the norm.
+#: Colour ramp of mean minutes, green → yellow → red at the norm (reach maps) or the maximum
+#: travel time (concentration maps).
 MINUTES_COLOURS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
 #: Simplification tolerance of the region polygons drawn on the map, degrees (≈ 50 m).
 SIMPLIFY_DEGREES = 0.0005
@@ -187,15 +188,9 @@ def _municipality_layer(
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         props = feature["properties"]
-        minutes = props["mean_minutes"]
-        colour = (
-            colormap(min(max(minutes, colormap.vmin), colormap.vmax))
-            if minutes is not None
-            else "#cccccc"
-        )
         has_beyond = props["beyond"] > 0
         return {
-            "fillColor": colour,
+            "fillColor": _fill(colormap, props["mean_minutes"]),
             "fillOpacity": 0.55,
             "color": "#67001f" if has_beyond else "#ffffff",
             "weight": 2.5 if has_beyond else 0.5,
@@ -217,6 +212,13 @@ def _municipality_layer(
         ),
     ).add_to(layer)
     return layer
+
+
+def _fill(colormap: branca.colormap.LinearColormap, minutes: float | None) -> str:
+    """A municipality's fill: its minutes on the ramp (clipped to its ends), grey without."""
+    if minutes is None:
+        return "#cccccc"
+    return str(colormap(min(max(minutes, colormap.vmin), colormap.vmax)))
 
 
 def _region_outlines(landscape: Landscape) -> folium.FeatureGroup:
@@ -360,27 +362,45 @@ def _legend_html(norm: float, colormap: branca.colormap.LinearColormap) -> str:
         f'background:{colour};border:1px solid #000;margin-right:6px"></span>{SEH_LABELS[state]}</div>'
         for state, colour in SEH_COLOURS.items()
     )
-    steps = np.linspace(colormap.vmin, colormap.vmax, 7)
-    gradient = ", ".join(colormap(v) for v in steps)
     return (
-        '<div style="position: fixed; bottom: 70px; left: 10px; z-index: 9999; background: white; '
-        'padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 12px sans-serif;">'
-        "<b>Municipalities</b>: mean minutes to the nearest open site"
-        f'<div style="height:10px;width:220px;background:linear-gradient(to right, {gradient});'
-        'border:1px solid #999"></div>'
-        '<div style="width:224px;display:flex;justify-content:space-between;font-size:10px">'
-        f"<span>{colormap.vmin:g}</span><span>{(colormap.vmin + colormap.vmax) / 2:g}</span>"
-        f"<span>{colormap.vmax:g}+</span></div>"
-        f"<b>Sites</b>{rows}"
+        _LEGEND_OPEN
+        + "<b>Municipalities</b>: mean minutes to the nearest open site"
+        + _ramp_html(colormap, top="+")
+        + f"<b>Sites</b>{rows}"
         '<div style="margin-top:4px"><span style="display:inline-block;width:12px;height:12px;'
         'border-radius:6px;background:#e7298a;border:1px solid #49006a;margin-right:6px"></span>'
         f"PC4 area beyond {norm:g} min (size: inhabitants)</div>"
         '<div><span style="display:inline-block;width:12px;height:8px;border:2.5px solid #67001f;'
         f'margin-right:6px"></span>municipality with people beyond {norm:g} min</div>'
-        '<div><span style="display:inline-block;width:12px;height:0;border-top:2px dashed #252525;'
-        'margin-right:6px;vertical-align:middle"></span>ROAZ region</div>'
-        "<div>open site: black ring, larger when its closure pushes more people beyond</div>"
+        + _ROAZ_ROW
+        + "<div>open site: black ring, larger when its closure pushes more people beyond</div>"
         "</div>"
+    )
+
+
+#: Opening of the legend box (bottom left) shared by the maps.
+_LEGEND_OPEN = (
+    '<div style="position: fixed; bottom: 70px; left: 10px; z-index: 9999; background: white; '
+    'padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 12px sans-serif;">'
+)
+#: Legend row of the dashed ROAZ outlines.
+_ROAZ_ROW = (
+    '<div><span style="display:inline-block;width:12px;height:0;border-top:2px dashed #252525;'
+    'margin-right:6px;vertical-align:middle"></span>ROAZ region</div>'
+)
+
+
+def _ramp_html(colormap: branca.colormap.LinearColormap, *, top: str = "") -> str:
+    """The colour ramp as a gradient bar with its ends and middle labelled (``top`` after the
+    highest value, e.g. "+" when higher values share its colour)."""
+    steps = np.linspace(colormap.vmin, colormap.vmax, 7)
+    gradient = ", ".join(colormap(v) for v in steps)
+    return (
+        f'<div style="height:10px;width:220px;background:linear-gradient(to right, {gradient});'
+        'border:1px solid #999"></div>'
+        '<div style="width:224px;display:flex;justify-content:space-between;font-size:10px">'
+        f"<span>{colormap.vmin:g}</span><span>{(colormap.vmin + colormap.vmax) / 2:g}</span>"
+        f"<span>{colormap.vmax:g}{top}</span></div>"
     )
 
 
@@ -419,8 +439,6 @@ CHANGE_LABELS: dict[str, str] = {
     "starts": "starts (a new team)",
     "stops": "stops (offers it today, not in the plan)",
 }
-#: Colour ramp of the mean minutes to the assigned site, green → red at the maximum time.
-PLAN_MINUTES_COLOURS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
 
 
 def concentration_map(
@@ -453,7 +471,7 @@ def concentration_map(
     """
     layers = concentration_layers(result, landscape)
     m = _base_map(landscape)
-    legend_minutes = 90.0
+    legend: branca.colormap.LinearColormap | None = None
     several = len(result.interventions) > 1
     for k, p in enumerate(result.interventions):
         # layer names stay short (the layer control must not cover the title)
@@ -462,9 +480,9 @@ def concentration_map(
             (result.indicators["intervention"] == p) & (result.indicators["region"] == "all")
         ]
         limit = float(overall["beyond_minutes"].iloc[0]) if len(overall) else 90.0
-        if k == 0:
-            legend_minutes = limit
-        colormap = branca.colormap.LinearColormap(PLAN_MINUTES_COLOURS, vmin=0, vmax=limit)
+        colormap = branca.colormap.LinearColormap(MINUTES_COLOURS, vmin=0, vmax=limit)
+        if legend is None:
+            legend = colormap
         mine = {name: frame[frame["intervention"] == p] for name, frame in layers.items()}
         show = k == 0
         _plan_municipality_layer(mine["municipalities"], colormap, prefix, show=show).add_to(m)
@@ -496,7 +514,8 @@ def concentration_map(
         "zorglandschap · concentration plan (mixed-integer model, docs/concentration.md) · "
         "car minutes · data: CBS (CC BY 4.0), RIVM, volume norms table (regions/PROVENANCE.md)"
     )
-    return _finish(m, _title_html(heading, line, note), _plan_legend_html(legend_minutes))
+    assert legend is not None  # a plan has at least one intervention
+    return _finish(m, _title_html(heading, line, note), _plan_legend_html(legend))
 
 
 def concentration_layers(
@@ -639,12 +658,7 @@ def _plan_municipality_layer(
     frame["main_share"] = frame["main_share"].fillna(0).round(0)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
-        minutes = feature["properties"]["mean_minutes"]
-        colour = (
-            colormap(min(max(minutes, colormap.vmin), colormap.vmax))
-            if minutes is not None
-            else "#cccccc"
-        )
+        colour = _fill(colormap, feature["properties"]["mean_minutes"])
         return {"fillColor": colour, "fillOpacity": 0.55, "color": "#ffffff", "weight": 0.5}
 
     layer = folium.FeatureGroup(name=f"{prefix}Minutes to the assigned site", show=show)
@@ -712,10 +726,7 @@ def _plan_sites_layer(sites: gpd.GeoDataFrame, prefix: str, *, show: bool) -> fo
     return layer
 
 
-def _plan_legend_html(limit: float) -> str:
-    steps = np.linspace(0, limit, 7)
-    colormap = branca.colormap.LinearColormap(PLAN_MINUTES_COLOURS, vmin=0, vmax=limit)
-    gradient = ", ".join(colormap(v) for v in steps)
+def _plan_legend_html(colormap: branca.colormap.LinearColormap) -> str:
     rows = "".join(
         f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
         f"background:{'#ffffff' if change == 'stops' else colour};border:2px solid "
@@ -724,18 +735,11 @@ def _plan_legend_html(limit: float) -> str:
         for change, colour in CHANGE_COLOURS.items()
     )
     return (
-        '<div style="position: fixed; bottom: 70px; left: 10px; z-index: 9999; background: white; '
-        'padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 12px sans-serif;">'
-        "<b>Municipalities</b>: patients' mean minutes to their assigned site"
-        f'<div style="height:10px;width:220px;background:linear-gradient(to right, {gradient});'
-        'border:1px solid #999"></div>'
-        '<div style="width:224px;display:flex;justify-content:space-between;font-size:10px">'
-        f"<span>0</span><span>{limit / 2:g}</span><span>{limit:g}</span></div>"
-        f"<b>Sites</b> (size: patients a year in the plan){rows}"
+        _LEGEND_OPEN
+        + "<b>Municipalities</b>: patients' mean minutes to their assigned site"
+        + _ramp_html(colormap)
+        + f"<b>Sites</b> (size: patients a year in the plan){rows}"
         '<div style="margin-top:4px"><span style="display:inline-block;width:14px;height:0;'
         'border-top:3px solid #2166ac;margin-right:6px;vertical-align:middle"></span>'
-        "patient flow, municipality → site (width: patients)</div>"
-        '<div><span style="display:inline-block;width:12px;height:0;border-top:2px dashed #252525;'
-        'margin-right:6px;vertical-align:middle"></span>ROAZ region</div>'
-        "</div>"
+        "patient flow, municipality → site (width: patients)</div>" + _ROAZ_ROW + "</div>"
     )
