@@ -95,3 +95,17 @@ def test_two_region_layers_at_once_is_one_clear_line() -> None:
     assert completed.returncode == 2
     assert "--per-roaz and --per-iza were both given" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_unwritable_map_path_is_one_clear_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    target = blocker / "plan.html"  # a folder that cannot be made: its parent is a file
+    args = ["concentrate", "--intervention", "lung", "--gap", "1e-3", "--map", str(target)]
+    completed = subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", *args],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 2
+    assert "Traceback" not in completed.stderr
+    assert "Cannot write" in completed.stderr and "folder you can write to" in completed.stderr

@@ -478,12 +478,18 @@ def _write_plan_outputs(
                 "there is no plan to draw (see the diagnosis)."
             )
         return
-    if map_path is not None:
-        written = save_map(concentration_map(result, landscape), map_path)
-        err.print(f"wrote {escape(str(written))}: open it in a browser.")
-    if gpkg is not None:
-        written = save_layers(concentration_layers(result, landscape), gpkg)
-        err.print(f"wrote {escape(str(written))}: layers municipalities, flows, sites.")
+    try:
+        if map_path is not None:
+            written = save_map(concentration_map(result, landscape), map_path)
+            err.print(f"wrote {escape(str(written))}: open it in a browser.")
+        if gpkg is not None:
+            written = save_layers(concentration_layers(result, landscape), gpkg)
+            err.print(f"wrote {escape(str(written))}: layers municipalities, flows, sites.")
+    except OSError as exc:
+        raise ScenarioError(
+            f"Cannot write {exc.filename or map_path or gpkg}: {exc.strerror or exc}; give a "
+            "file path in a folder you can write to."
+        ) from None
 
 
 def main() -> None:
