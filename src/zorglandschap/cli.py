@@ -501,7 +501,7 @@ def main() -> None:
         Console(stderr=True).print(
             f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True
         )
-        raise SystemExit(2) from None
+        raise SystemExit(exc.exit_code) from None
 
 
 if __name__ == "__main__":

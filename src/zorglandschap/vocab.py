@@ -1,0 +1,72 @@
+"""The vocabulary: every enumerated word the package uses, spelled once.
+
+Each term is a ``Literal`` (for type checkers) and a tuple of its values (for validation and
+loops), and nothing else in the package spells these values out as lists of its own.
+
+>>> TIME_BLOCKS
+('day', 'evening', 'night', 'weekend')
+>>> "spoedpost" in SCENARIO_SEH_STATES and "spoedpost" not in SEH_STATES
+True
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+#: Time blocks of the access analysis and the spreading model. ANW = avond, nacht, weekend.
+TimeBlock = Literal["day", "evening", "night", "weekend"]
+TIME_BLOCKS: tuple[TimeBlock, ...] = get_args(TimeBlock)
+
+#: SEH state of a hospital location in the data (RIVM lists): open 24/7, limited hours, none.
+SehState = Literal["24/7", "limited", "none"]
+SEH_STATES: tuple[SehState, ...] = get_args(SehState)
+
+#: SEH state a scenario can give a site: the data's states plus a poliklinische
+#: spoedzorglocatie ("spoedpost": self-referrals only, no ambulance intake).
+ScenarioSehState = Literal["24/7", "limited", "spoedpost", "none"]
+SCENARIO_SEH_STATES: tuple[ScenarioSehState, ...] = get_args(ScenarioSehState)
+
+#: The SEH states that take ambulances (in the blocks they are open).
+AMBULANCE_SEH_STATES: tuple[ScenarioSehState, ...] = ("24/7", "limited")
+
+#: Acute services whose reach the access analysis measures: SEH and acute obstetrics (AV).
+Service = Literal["seh", "av"]
+SERVICES: tuple[Service, ...] = get_args(Service)
+
+#: Availability of an ambulance post (RIVM labels mapped in regions/build.py).
+PostAvailability = Literal["24/7", "day_evening", "night", "turnout"]
+POST_AVAILABILITY: tuple[PostAvailability, ...] = get_args(PostAvailability)
+
+#: Region layers (each a column of the municipalities table, see ``landscape.REGION_LAYERS``).
+RegionLayer = Literal["municipality", "province", "vr", "zorgkantoor", "roaz", "iza", "iza42"]
+REGION_LAYER_NAMES: tuple[RegionLayer, ...] = get_args(RegionLayer)
+
+#: Region layers a reach or sensitivity table can be grouped by.
+BY_CHOICES: tuple[RegionLayer, ...] = ("roaz", "iza", "iza42", "province", "municipality")
+
+#: Region layers a concentration plan can guarantee sites per.
+GuaranteeLayer = Literal["roaz", "iza"]
+GUARANTEE_LAYERS: tuple[GuaranteeLayer, ...] = get_args(GuaranteeLayer)
+
+#: Demand levels a concentration model is solved on.
+DemandLevel = Literal["municipality", "pc4"]
+DEMAND_LEVELS: tuple[DemandLevel, ...] = get_args(DemandLevel)
+
+#: Named candidate-site rules of a concentration model (or an explicit list of site ids).
+EligibleRule = Literal["all", "seh_24_7", "seh"]
+ELIGIBLE_RULES: tuple[EligibleRule, ...] = get_args(EligibleRule)
+
+#: Travel-time profiles of the network.
+Profile = Literal["ambulance", "car"]
+PROFILES: tuple[Profile, ...] = get_args(Profile)
+
+#: Honest solve statuses (see ``optimise.solver``), best first.
+Status = Literal["optimal", "feasible", "infeasible", "no_solution"]
+STATUSES: tuple[Status, ...] = get_args(Status)
+
+#: Solvers behind PuLP.
+SolverName = Literal["highs", "cbc"]
+SOLVER_NAMES: tuple[SolverName, ...] = get_args(SolverName)
+
+#: Years for which the landscape holds a site state (services per site).
+SITE_YEARS: tuple[int, ...] = (2019, 2025)
