@@ -106,6 +106,6 @@ def test_unwritable_map_path_is_one_clear_line(tmp_path: Path) -> None:
         [sys.executable, "-m", "zorglandschap.cli", *args],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
-    assert completed.returncode == 2
+    assert completed.returncode == 3  # OutputError (README: errors and exit codes)
     assert "Traceback" not in completed.stderr
     assert "Cannot write" in completed.stderr and "folder you can write to" in completed.stderr

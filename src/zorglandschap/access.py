@@ -33,7 +33,7 @@ import pandas as pd
 from zorglandschap.errors import ScenarioError
 from zorglandschap.indicators import travel_indicators
 from zorglandschap.landscape import REGION_LAYERS, Landscape, RegionLayer
-from zorglandschap.scenario import SiteState
+from zorglandschap.landscape.state import SiteState
 from zorglandschap.settings import DEFAULT_SETTINGS, TIME_BLOCKS, Settings
 from zorglandschap.travel import composite_minutes
 
@@ -327,7 +327,7 @@ def calibrate_fixed_minutes(
     ``target_beyond`` and the whole curve. The count is a step function (4,067 demand points),
     so several values can tie: the middle of the tied range is returned.
     """
-    from zorglandschap.scenario import baseline_state
+    from zorglandschap.landscape.state import baseline_state
 
     zero = settings.replace(travel={"composite_fixed_minutes": 0.0})
     base = reach(landscape, baseline_state(landscape, year), block=block, settings=zero)

@@ -46,7 +46,7 @@ from shapely.geometry import LineString
 from zorglandschap.access import Reach, sensitive_sites
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
-from zorglandschap.scenario import SiteState
+from zorglandschap.landscape.state import SiteState
 
 if TYPE_CHECKING:
     from zorglandschap.optimise.concentration import ConcentrationResult

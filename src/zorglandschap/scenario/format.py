@@ -38,17 +38,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import SITE_YEARS, Landscape
+from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-
-#: SEH states a scenario may set. A spoedpost (poliklinische spoedzorglocatie) treats
-#: self-referrals only: it takes no ambulance patients, so it does not count as an SEH in reach.
-SCENARIO_SEH_STATES: tuple[str, ...] = ("24/7", "limited", "spoedpost", "none")
+from zorglandschap.vocab import ScenarioSehState
 
 
 class SiteChange(BaseModel):
@@ -57,7 +54,7 @@ class SiteChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    seh: Literal["24/7", "limited", "spoedpost", "none"] | None = None
+    seh: ScenarioSehState | None = None
     av: bool | None = None
     nicu: bool | None = None
     note: str = ""
@@ -114,35 +111,6 @@ class ScenarioFile(BaseModel):
 
 
 @dataclass(frozen=True)
-class SiteState:
-    """Which services each site offers: the state an analysis runs on.
-
-    Attributes
-    ----------
-    name
-        ``"2019"``, ``"2025"`` or the scenario's name.
-    services
-        Index ``site_id``; columns ``seh`` (one of :data:`SCENARIO_SEH_STATES`), ``av``,
-        ``nicu`` (bool).
-    """
-
-    name: str
-    services: pd.DataFrame
-
-    def with_changes(
-        self, changes: dict[str, dict[str, Any]], *, name: str | None = None
-    ) -> SiteState:
-        """A new state with ``{site_id: {"seh": ..., "av": ...}}`` applied."""
-        services = self.services.copy()
-        for site_id, values in changes.items():
-            if site_id not in services.index:
-                raise ScenarioError(unknown_site_message(site_id, services.index))
-            for column, value in values.items():
-                services.at[site_id, column] = value
-        return SiteState(name=name or self.name, services=services)
-
-
-@dataclass(frozen=True)
 class Scenario:
     """A validated scenario: its site state and settings."""
 
@@ -153,23 +121,6 @@ class Scenario:
     settings: Settings
     #: The ``[concentration]`` question, when the file has one.
     concentration: ConcentrationQuestion | None = None
-
-
-def unknown_site_message(site_id: str, valid: pd.Index) -> str:
-    """'Unknown site id …' with the closest valid ids, so a typo is easy to fix."""
-    import difflib
-
-    close = difflib.get_close_matches(site_id, list(valid), n=3, cutoff=0.5)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    return (
-        f"Unknown site id {site_id!r}.{hint} Site ids are listed in regions/sites.csv "
-        "(column site_id)."
-    )
-
-
-def baseline_state(landscape: Landscape, year: int) -> SiteState:
-    """The site state of a baseline year (2019 or 2025)."""
-    return SiteState(name=str(year), services=landscape.site_services(year).copy())
 
 
 def load_scenario(

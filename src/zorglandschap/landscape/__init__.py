@@ -406,7 +406,7 @@ def default_regions_dir() -> Path:
     env = os.environ.get("ZORGLANDSCHAP_REGIONS")
     if env:
         return Path(env)
-    checkout = Path(__file__).resolve().parents[2] / "regions"
+    checkout = Path(__file__).resolve().parents[3] / "regions"
     if (checkout / "pc4.csv").exists():
         return checkout
     installed = Path(sys.prefix) / "share" / "zorglandschap" / "regions"

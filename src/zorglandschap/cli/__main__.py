@@ -1,0 +1,5 @@
+"""``python -m zorglandschap.cli``."""
+
+from zorglandschap.cli import main
+
+main()

@@ -1,0 +1,141 @@
+"""``zorglandschap reach``, ``sensitive`` and ``map``: 45-minute reach and sensitive SEHs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, cast
+
+import typer
+from rich.table import Table
+
+from zorglandschap.cli.app import (
+    BlockOption,
+    ByOption,
+    FixedMinutesOption,
+    JsonOption,
+    MinutesOption,
+    RegionsOption,
+    ServiceOption,
+    SitesOption,
+    _reach,
+    app,
+    console,
+    print_json,
+)
+from zorglandschap.vocab import RegionLayer
+
+
+@app.command("reach")
+def reach_command(
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    by: ByOption = "roaz",
+    regions: RegionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who reaches an open SEH (or acute obstetrics) within the norm, RIVM composite time."""
+    from zorglandschap.access import BY_CHOICES, check_choice
+
+    check_choice(by, BY_CHOICES, "--by layer")
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    if as_json:
+        print_json(result.to_json(cast(RegionLayer, by)))
+        return
+    s = result.summary()
+    console.print(
+        f"[bold]{service.upper()} reach, {block}, sites {s['sites']}[/]: "
+        f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
+        f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
+        f"[bold]{s['beyond']:,} beyond[/]; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
+    )
+    table = Table(title=f"By {by}")
+    frame = result.by_region(cast(RegionLayer, by))
+    table.add_column(by)
+    if "name" in frame:
+        table.add_column("name")
+    for column in ("population", "beyond", "share within", "mean min", "P90 min"):
+        table.add_column(column, justify="right")
+    for code, row in frame.iterrows():
+        cells = [str(code)] + ([str(row["name"])] if "name" in frame else [])
+        cells += [
+            f"{row['population']:,}",
+            f"{row['beyond']:,}",
+            f"{100 * row['share_within']:.2f} %",
+            str(row["mean_minutes"]),
+            str(row["p90_minutes"]),
+        ]
+        table.add_row(*cells)
+    console.print(table)
+
+
+@app.command("sensitive")
+def sensitive_command(
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    top: Annotated[
+        int | None, typer.Option("--top", help="Show only the N most sensitive.")
+    ] = None,
+    regions: RegionsOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Sensitive SEHs: the extra population beyond the norm if each open site alone closes."""
+    from zorglandschap.access import sensitive_sites
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    frame = sensitive_sites(result, top=DEFAULT_SETTINGS.access.sensitive_top_municipalities)
+    if top is not None:
+        frame = frame.head(max(top, 0))
+    if as_json:
+        print_json(
+            [
+                {
+                    "site_id": site_id,
+                    "name": row["name"],
+                    "lon": row["lon"],
+                    "lat": row["lat"],
+                    "extra_beyond": int(row["extra_beyond"]),
+                    "municipalities": row["municipalities"],
+                }
+                for site_id, row in frame.iterrows()
+            ]
+        )
+        return
+    table = Table(title=f"Sensitive sites ({service.upper()}, {block}, sites {result.state_name})")
+    for column in ("site", "name", "extra beyond", "where they live"):
+        table.add_column(column, justify="right" if column == "extra beyond" else "left")
+    for site_id, row in frame.iterrows():
+        where = ", ".join(f"{n} {v:,}" for n, v in row["municipalities"].items())
+        table.add_row(str(site_id), str(row["name"]), f"{row['extra_beyond']:,}", where)
+    console.print(table)
+
+
+@app.command("map")
+def map_command(
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out", help="HTML file to write (default maps/reach-SITES-SERVICE-BLOCK.html)."
+        ),
+    ] = None,
+    regions: RegionsOption = None,
+) -> None:
+    """An interactive HTML map of reach and sensitive sites (open it in a browser)."""
+    from zorglandschap.maps import reach_map, save_map
+
+    result, state = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    if out is None:
+        out = Path("maps") / f"reach-{Path(sites).stem}-{service}-{block}.html"
+    path = save_map(reach_map(result, state), out)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser.")
