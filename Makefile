@@ -3,7 +3,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast setup bench regions browser-assets clean
+.PHONY: run test test-fast lint setup bench regions browser-assets clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ run: setup
 ## The whole test suite, national runs (marked slow) included.
 test: setup browser-assets
 	$(BIN)/python -m pytest
+
+## Lint, format check and types (ruff and mypy from the dev extra); .ci/run runs it.
+lint: setup
+	$(BIN)/python -m pip install --quiet -e ".[test,dev]"
+	$(BIN)/ruff check src tests bench regions
+	$(BIN)/ruff format --check src tests bench regions
+	$(BIN)/mypy
 
 ## The fast tests only (a regional extract; no national runs).
 test-fast: setup
