@@ -8,7 +8,7 @@ answers name (``zorglandschap sites --search Heerlen``).
 >>> found.index.tolist()
 ['zuyderland-mc-heerlen']
 >>> found.loc["zuyderland-mc-heerlen", ["municipality", "seh"]].tolist()
-['Heerlen', '24/7', True]
+['Heerlen', '24/7']
 """
 
 from __future__ import annotations
