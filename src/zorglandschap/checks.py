@@ -37,10 +37,16 @@ Volume = Annotated[float, Field(ge=0, le=10_000_000, allow_inf_nan=False)]
 Scale = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)]
 #: A count of sites, regions or rows (e.g. ``--per-roaz``, ``--top``, ``--max-sites``).
 Count = Annotated[int, Field(ge=0, le=100_000)]
+#: A count that must be at least 1 (neighbours, workers, rounds).
+PositiveCount = Annotated[int, Field(ge=1, le=100_000)]
 #: A solver time limit in seconds: more than 0, at most a week.
 Seconds = Annotated[float, Field(gt=0, le=7 * 24 * 3600, allow_inf_nan=False)]
 #: A relative optimality gap: 0 (prove optimal) up to but not including 1.
 Gap = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False)]
+#: Any finite number greater than 0 (a speed, a factor, a distance).
+Positive = Annotated[float, Field(gt=0, le=1e9, allow_inf_nan=False)]
+#: Any finite number of 0 or more.
+NonNegative = Annotated[float, Field(ge=0, le=1e9, allow_inf_nan=False)]
 #: A share between 0 and 1.
 Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 #: A weight in an objective (patient-minutes per unit): 0 or more.

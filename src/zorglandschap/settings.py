@@ -13,10 +13,21 @@ import typing
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from zorglandschap.errors import ScenarioError
+from zorglandschap.checks import (
+    Count,
+    FixedMinutes,
+    Gap,
+    Minutes,
+    NonNegative,
+    Positive,
+    PositiveCount,
+    Share,
+    check_value,
+)
+from zorglandschap.errors import InputError, ScenarioError
+from zorglandschap.vocab import TIME_BLOCKS
 
-#: Time blocks of the access analysis. ANW = avond, nacht, weekend.
-TIME_BLOCKS: tuple[str, ...] = ("day", "evening", "night", "weekend")
+__all__ = ["DEFAULT_SETTINGS", "TIME_BLOCKS", "Settings"]
 
 
 @dataclass(frozen=True)
@@ -315,34 +326,104 @@ class Settings:
             wrong = [w for w in wrong if w]
             if wrong:
                 raise ScenarioError(" ".join(wrong))
-            changes[group_name] = dataclasses.replace(group, **values)
+            as_tuples = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+            changes[group_name] = dataclasses.replace(group, **as_tuples)
         return dataclasses.replace(self, **changes)
 
 
 def _type_problem(group: str, key: str, value: Any, hint: Any) -> str:
-    """Why ``value`` does not fit a scalar setting's type, or "" (tuple settings: not checked)."""
-    if typing.get_origin(hint) is Literal:
-        choices = typing.get_args(hint)
-        if value in choices:
-            return ""
-        valid = ", ".join(repr(c) for c in choices)
-        return f"{group}.{key} must be one of {valid}, got {value!r}; fix the value."
+    """Why ``value`` does not fit a setting (type, range, choices), or "" when it fits."""
+    name = f"{group}.{key}"
     allowed = set(typing.get_args(hint)) or {hint}
+    if typing.get_origin(hint) is Literal:
+        if value in allowed:
+            return ""
+        valid = ", ".join(repr(c) for c in typing.get_args(hint))
+        return f"{name} must be one of {valid}, got {value!r}; fix the value."
     if value is None:
-        return "" if type(None) in allowed else f"{group}.{key} must not be empty (None)."
-    if bool in allowed:
-        ok, want = isinstance(value, bool), "true or false"
-    elif int in allowed:
-        ok = isinstance(value, numbers.Integral) and not isinstance(value, bool)
-        want = "a whole number"
-    elif float in allowed:
-        ok = isinstance(value, numbers.Real) and not isinstance(value, bool)
-        want = "a number"
-    elif str in allowed:
-        ok, want = isinstance(value, str), "a text"
-    else:
-        return ""
-    return "" if ok else f"{group}.{key} must be {want}, got {value!r}; fix the value."
+        return "" if type(None) in allowed else f"{name} must not be empty (None)."
+    if typing.get_origin(hint) is tuple:
+        return _tuple_problem(name, key, value, hint)
+    if int in allowed or float in allowed:
+        return _number_problem(name, key, value, whole=float not in allowed)
+    for kind, want in ((bool, "true or false"), (str, "a text")):
+        if kind in allowed and not isinstance(value, kind):
+            return f"{name} must be {want}, got {value!r}; fix the value."
+    return ""
+
+
+def _number_problem(name: str, key: str, value: Any, *, whole: bool) -> str:
+    """Why a numeric setting's value does not fit: not a number, or out of its range."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or (whole and not isinstance(value, numbers.Integral))
+    ):
+        want = "a whole number" if whole else "a number"
+        return f"{name} must be {want}, got {value!r}; fix the value."
+    try:
+        check_value(name, value, setting_rule(key, whole=whole))
+    except InputError as exc:
+        return str(exc)
+    return ""
+
+
+def _tuple_problem(name: str, key: str, value: Any, hint: Any) -> str:
+    """Why a tuple setting's value does not fit: not a list, or (for ``*_blocks``) an element
+    that is not a time block."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        return f'{name} must be a list, e.g. ["day", "evening"], got {value!r}; fix the value.'
+    if key.endswith("_blocks") and typing.get_args(hint)[0] is str:
+        wrong = [v for v in value if v not in TIME_BLOCKS]
+        if wrong:
+            return (
+                f"{name}: {', '.join(repr(w) for w in wrong)} is not a time block; "
+                f"valid: {', '.join(TIME_BLOCKS)}."
+            )
+    return ""
+
+
+#: Numeric settings with a rule of their own (by key); the others follow their key's suffix.
+_RULES_BY_KEY: dict[str, Any] = {
+    "gap": Gap,
+    "start_gap": Gap,
+    "far_tolerance": Share,
+    "cut_keep_share": NonNegative,  # a threshold: above 1 the cuts are never kept
+    "norm_minutes": Minutes,
+    "max_minutes": Minutes,
+    "report_minutes": Minutes,
+    **dict.fromkeys(
+        ("knn", "express_knn", "link_snap_k", "near_sites", "start_near_sites", "threads"),
+        PositiveCount,
+    ),
+    **dict.fromkeys(("workers", "max_rounds"), PositiveCount),
+}
+#: Key suffix → rule (for a whole-number setting, then for a fractional one).
+_RULES_BY_SUFFIX: tuple[tuple[str, Any, Any], ...] = (
+    ("_share", Share, Share),
+    ("_kmh", PositiveCount, Positive),
+    ("_factor", PositiveCount, Positive),
+    ("_seconds", PositiveCount, Positive),
+    ("_minutes", Count, FixedMinutes),
+)
+
+
+def setting_rule(key: str, *, whole: bool = False) -> Any:
+    """The checks type (:mod:`zorglandschap.checks`) a numeric setting must satisfy, by its key.
+
+    Every numeric setting is finite and not negative; speeds, factors, time limits and
+    neighbour counts must be positive; gaps and shares lie between 0 and 1. (A length of 0 km
+    can switch a part off, e.g. ``express_max_km``.)
+
+    >>> setting_rule("gap") is Gap, setting_rule("ambulance_speed_long_kmh") is Positive
+    (True, True)
+    """
+    if key in _RULES_BY_KEY:
+        return _RULES_BY_KEY[key]
+    for suffix, whole_rule, rule in _RULES_BY_SUFFIX:
+        if key.endswith(suffix):
+            return whole_rule if whole else rule
+    return Count if whole else NonNegative
 
 
 DEFAULT_SETTINGS = Settings()
