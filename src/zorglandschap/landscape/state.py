@@ -56,8 +56,8 @@ def unknown_site_message(site_id: str, valid: pd.Index) -> str:
     close = difflib.get_close_matches(site_id, list(valid), n=3, cutoff=0.5)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     return (
-        f"Unknown site id {site_id!r}.{hint} Site ids are listed in regions/sites.csv "
-        "(column site_id)."
+        f"Unknown site id {site_id!r}.{hint} Find a site's id with "
+        "`zorglandschap sites --search NAME` (or in regions/sites.csv, column site_id)."
     )
 
 

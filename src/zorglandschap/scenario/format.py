@@ -33,6 +33,7 @@ Examples
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,9 +50,9 @@ from zorglandschap.vocab import ScenarioSehState
 
 
 class SiteChange(BaseModel):
-    """A change to one site's services."""
+    """A change to one site's services (strict: ``av = 1`` or ``av = "yes"`` is refused)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     id: str
     seh: ScenarioSehState | None = None
@@ -100,10 +101,13 @@ class ConcentrationQuestion(BaseModel):
 class ScenarioFile(BaseModel):
     """The schema of a scenario file."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
-    name: str
+    name: str = Field(min_length=1)
     description: str = ""
+    #: Another scenario file this one builds on (relative to this file); its keys are the
+    #: defaults, this file's keys win, its site changes come after the other file's.
+    extends: str | None = None
     baseline: Literal[2019, 2025] = 2025
     site: list[SiteChange] = Field(default_factory=list)
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
@@ -126,36 +130,29 @@ class Scenario:
 def load_scenario(
     path: str | Path, landscape: Landscape, *, settings: Settings = DEFAULT_SETTINGS
 ) -> Scenario:
-    """Read, validate and apply a scenario file.
+    """Read, validate and apply a scenario file (and the files it ``extends``).
 
     Raises
     ------
     ScenarioError
-        Naming the file, the key and the fix, for a missing file, invalid TOML, an unknown key,
-        an invalid value or an unknown site id; all problems at once.
+        Naming the file, the key and the fix, for a missing, unreadable, empty or binary file,
+        invalid TOML, an ``extends`` loop, an unknown key (with the closest valid key), a value
+        of the wrong type or out of range, an unknown or repeated site id; all problems at once.
     """
     path = Path(path)
-    if not path.exists():
-        raise ScenarioError(f"Scenario file {path} does not exist.")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(f"{path} is not valid TOML: {exc}.") from None
+    raw = read_scenario_tables(path)
+    problems = _repeated_sites(path, raw.get("site"))
     try:
         spec = ScenarioFile.model_validate(raw)
     except ValidationError as exc:
-        problems = [f"{path}: {_location(e['loc'])}: {_message(e)}" for e in exc.errors()]
+        problems += [f"{path}: {_location(e['loc'])}: {_message(e)}" for e in exc.errors()]
+        problems += _unknown_sites(path, raw.get("site"), landscape)
         raise ScenarioError("\n".join(problems)) from None
 
-    problems = []
     state = baseline_state(landscape, spec.baseline)
     changes: dict[str, dict[str, Any]] = {}
-    for i, change in enumerate(spec.site):
-        if change.id not in state.services.index:
-            problems.append(
-                f"{path}: site[{i}].id: {unknown_site_message(change.id, state.services.index)}"
-            )
-            continue
+    problems += _unknown_sites(path, raw.get("site"), landscape)
+    for change in spec.site:
         values = change.model_dump(exclude_none=True, exclude={"id", "note"})
         changes.setdefault(change.id, {}).update(values)
     try:
@@ -173,6 +170,105 @@ def load_scenario(
         settings=scenario_settings,
         concentration=spec.concentration,
     )
+
+
+def read_scenario_tables(path: Path, *, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The TOML tables of ``path`` with the files it ``extends`` merged in underneath.
+
+    A key of the extending file wins over the same key of the file it extends (tables are
+    merged key by key); ``[[site]]`` lists are joined, the extending file's last, each entry
+    remembering its file for messages.
+    """
+    raw = _read_toml(path)
+    base_name = raw.get("extends")
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str) or not base_name.endswith(".toml"):
+        raise ScenarioError(
+            f"{path}: extends: must name another scenario .toml file, got {base_name!r}."
+        )
+    base_path = (path.parent / base_name).resolve()
+    chain = (*seen, path.resolve())
+    if base_path in chain:
+        loop = " -> ".join(str(p) for p in (*chain, base_path))
+        raise ScenarioError(
+            f"{path}: extends: {base_name} leads back to a file already read ({loop}); "
+            "remove one of the extends keys."
+        )
+    base = read_scenario_tables(base_path, seen=chain)
+    return _merged(base, raw)
+
+
+def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in top.items():
+        if key == "extends":
+            continue
+        if key == "site" and isinstance(value, list) and isinstance(base.get(key), list):
+            ids = {e.get("id") for e in value if isinstance(e, dict)}
+            kept = [e for e in base[key] if not (isinstance(e, dict) and e.get("id") in ids)]
+            merged[key] = kept + value
+        elif isinstance(value, dict) and isinstance(base.get(key), dict):
+            merged[key] = _merged(base[key], value)
+        else:
+            merged[key] = value
+    merged.pop("extends", None)
+    return merged
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The tables of one TOML file; every way a file can be unreadable is named."""
+    if not path.exists():
+        raise ScenarioError(f"Scenario file {path} does not exist; check the path.")
+    if path.is_dir():
+        raise ScenarioError(f"{path} is a folder, not a scenario file; give a .toml file in it.")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"{path} is not UTF-8 text (byte {exc.start} cannot be read): a scenario is a TOML "
+            "text file saved as UTF-8; save it again in that encoding."
+        ) from None
+    except OSError as exc:
+        raise ScenarioError(f"{path} cannot be read: {exc.strerror or exc}.") from None
+    if "\x00" in text:
+        raise ScenarioError(f"{path} is a binary file, not a TOML scenario file.")
+    if not text.strip():
+        raise ScenarioError(
+            f'{path} is empty; a scenario needs at least name = "..." (see docs/scenarios.md).'
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path} is not valid TOML: {exc}.") from None
+
+
+def _repeated_sites(path: Path, entries: Any) -> list[str]:
+    """One problem per site id listed more than once in the file's own ``[[site]]`` list."""
+    if not isinstance(entries, list):
+        return []
+    where: dict[str, list[int]] = {}
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+            where.setdefault(entry["id"], []).append(i)
+    return [
+        f"{path}: site: {site_id!r} is listed {len(at)} times "
+        f"(site[{'], site['.join(str(i) for i in at[:5])}]{', ...' if len(at) > 5 else ''}); "
+        "give each site one entry with all its changes."
+        for site_id, at in where.items()
+        if len(at) > 1
+    ]
+
+
+def _unknown_sites(path: Path, entries: Any, landscape: Landscape) -> list[str]:
+    if not isinstance(entries, list):
+        return []
+    valid = landscape.sites.index
+    return [
+        f"{path}: site[{i}].id: {unknown_site_message(entry['id'], valid)}"
+        for i, entry in enumerate(entries)
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and entry["id"] not in valid
+    ]
 
 
 def site_state(
@@ -205,7 +301,18 @@ def _location(loc: tuple[Any, ...]) -> str:
 
 def _message(error: ErrorDetails) -> str:
     if error["type"] == "extra_forbidden":
-        return "unknown key; remove it or check its spelling (see the scenario format in docs/scenarios.md)"
+        key = str(error["loc"][-1]) if error["loc"] else ""
+        close = difflib.get_close_matches(key, _known_keys(), n=1, cutoff=0.6)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        return f"unknown key; {hint}remove it or check its spelling (see the scenario format in docs/scenarios.md)"
     if error["type"] == "missing":
         return "required key is missing"
-    return str(error["msg"])
+    return f"{error['msg']}, got {error['input']!r}" if "input" in error else str(error["msg"])
+
+
+def _known_keys() -> list[str]:
+    """Every key a scenario file may hold, at any level (for "did you mean")."""
+    keys: set[str] = set()
+    for model in (ScenarioFile, SiteChange, ConcentrationQuestion):
+        keys.update(model.model_fields)
+    return sorted(keys)
