@@ -166,3 +166,12 @@ def test_the_extending_file_wins_for_the_same_site(netherlands: Landscape, tmp_p
         load_scenario(top, netherlands).state.services.loc["zuyderland-mc-heerlen", "seh"]
         == "spoedpost"
     )
+
+
+@pytest.mark.parametrize("selector", ["²", "٣", "2030", "x.json", ""])
+def test_a_sites_selector_that_is_no_year_nor_file_is_named(
+    selector: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = run_cli(["reach", "--sites", selector], monkeypatch, capsys)
+    assert code == 2 and "Traceback" not in err
+    assert "2019" in err and "2025" in err

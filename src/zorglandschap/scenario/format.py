@@ -276,7 +276,7 @@ def site_state(
 ) -> SiteState:
     """Resolve a ``--sites`` selector: a baseline year (``"2019"``, ``"2025"``) or a scenario file."""
     text = str(sites)
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         if int(text) not in SITE_YEARS:
             valid = ", ".join(str(y) for y in SITE_YEARS)
             raise ScenarioError(
