@@ -140,7 +140,17 @@ def load_scenario(
         of the wrong type or out of range, an unknown or repeated site id; all problems at once.
     """
     path = Path(path)
-    raw = read_scenario_tables(path)
+    return scenario_from_tables(read_scenario_tables(path), path, landscape, settings=settings)
+
+
+def scenario_from_tables(
+    raw: dict[str, Any],
+    path: Path,
+    landscape: Landscape,
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+) -> Scenario:
+    """Validate and apply a scenario's tables (as read from ``path``, which messages name)."""
     problems = _repeated_sites(path, raw.get("site"))
     try:
         spec = ScenarioFile.model_validate(raw)
