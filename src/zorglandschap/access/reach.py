@@ -38,6 +38,8 @@ T = TypeVar("T", bound=str)
 #: Decimals of minutes and of the share within in the reach indicators.
 MINUTES_DECIMALS = 1
 SHARE_DECIMALS = 5
+#: A municipality is listed beyond the norm from this many inhabitants (it rounds to 1).
+LISTED_FROM_INHABITANTS = 0.5
 
 
 def check_choice(value: str, valid: tuple[T, ...], what: str) -> T:
@@ -165,7 +167,7 @@ class Reach:
 
     def beyond_by_municipality(self) -> pd.Series:
         """Inhabitants beyond the norm per municipality name (index), most first; municipalities
-        with fewer than half an inhabitant beyond are left out."""
+        with fewer than :data:`LISTED_FROM_INHABITANTS` beyond are left out."""
         beyond = (
             self.beyond_points()
             .groupby("gemeentecode")["population"]
@@ -174,7 +176,11 @@ class Reach:
         )
         names = self.landscape.municipalities["name"]
         return pd.Series(
-            {names[code]: int(round(pop)) for code, pop in beyond.items() if pop >= 0.5},
+            {
+                names[code]: int(round(pop))
+                for code, pop in beyond.items()
+                if pop >= LISTED_FROM_INHABITANTS
+            },
             dtype=int,
             name="beyond",
         ).rename_axis("municipality")

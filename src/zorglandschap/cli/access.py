@@ -53,7 +53,8 @@ def reach_command(
         f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/]: "
         f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
         f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
-        f"[bold]{s['beyond']:,} beyond[/]; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
+        f"[bold]{s['beyond']:,} beyond[/]; "
+        f"mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
     )
     console.print(_regions_table(result.by_region(layer), layer))
 
