@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -149,7 +151,6 @@ def test_cli_sensitive_json() -> None:
 
 def test_cli_bad_choice_is_one_line() -> None:
     import subprocess
-    import sys
 
     completed = subprocess.run(
         [sys.executable, "-m", "zorglandschap.cli", "reach", "--block", "nacht"],
@@ -162,3 +163,118 @@ def test_cli_bad_choice_is_one_line() -> None:
         completed.stderr.strip()
         == "error: Unknown time block 'nacht'; valid: day, evening, night, weekend."
     )
+
+
+def test_reach_carries_its_settings_and_follows_the_result_contract(utrecht: Landscape) -> None:
+    from zorglandschap.result import Result
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    slower = DEFAULT_SETTINGS.replace(travel={"composite_fixed_minutes": 12.0})
+    state = site_state(utrecht, "2025")
+    result = reach(utrecht, state, block="night", settings=slower)
+    assert isinstance(result, Result)
+    assert result.settings is slower
+    assert result.state_name == "2025"
+    base = reach(utrecht, state, block="night")
+    assert base.settings is DEFAULT_SETTINGS
+    # 3 more fixed minutes move every composite time by exactly 3 minutes
+    np.testing.assert_allclose(result.points["minutes"], base.points["minutes"] + 3.0)
+    payload = json.loads(result.to_json())
+    assert payload == json.loads(json.dumps(result.payload()))
+    assert payload["by"] == "roaz" and list(payload["by_region"]) == ["ROAZ08 Midden-Nederland"]
+    assert json.loads(result.to_json("iza"))["by"] == "iza"
+    tables = result.tables()
+    assert set(tables) == {"points", "by_region", "beyond_points", "beyond_by_municipality"}
+    assert tables["by_region"]["population"].sum() == payload["population"]
+    assert tables["beyond_by_municipality"]["beyond"].sum() == pytest.approx(
+        payload["beyond"], abs=len(tables["beyond_by_municipality"])
+    )
+
+
+def test_sensitivity_result(utrecht: Landscape) -> None:
+    from zorglandschap.access import sensitivity
+    from zorglandschap.result import Result
+
+    result = reach(utrecht, site_state(utrecht, "2025"), minutes=20)
+    found = sensitivity(result)
+    assert isinstance(found, Result)
+    assert found.reach is result and found.settings is result.settings
+    frame = sensitive_sites(result, top=result.settings.access.sensitive_top_municipalities)
+    records = json.loads(found.to_json())
+    assert [r["site_id"] for r in records] == list(frame.index)
+    assert [r["extra_beyond"] for r in records] == list(frame["extra_beyond"])
+    summary = found.summary()
+    assert summary["open_sites"] == summary["listed"] == 5
+    assert summary["sensitive"] == int((frame["extra_beyond"] > 0).sum()) >= 1
+    assert summary["max_extra_beyond"] == frame["extra_beyond"].max()
+    tables = found.tables()
+    assert "municipalities" not in tables["sites"]
+    people = tables["municipalities"].groupby("site_id")["extra_beyond"].sum()
+    top = frame.index[0]
+    assert people[top] == sum(frame.at[top, "municipalities"].values())
+    two = sensitivity(result, sites=2)
+    assert len(two.sites) == 2 and two.summary()["listed"] == 2
+    assert list(two.sites.index) == list(frame.index[:2])
+
+
+def run_main(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> tuple[int, str, str]:
+    """Run the command line in this process as the console script does: (exit code, out, err)."""
+    from zorglandschap.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["zorglandschap", *args])
+    try:
+        main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["sensitive", "--top", "-1"], "error: --top: got -1; must be a whole number at least 0"),
+        (
+            ["reach", "--fixed-minutes", "nan"],
+            "error: --fixed-minutes: got nan; must be a finite number at least 0 and at most 120.",
+        ),
+        (["sensitive", "--fixed-minutes", "-3"], "error: --fixed-minutes: got -3.0; must be"),
+        (["sensitive", "--service", "ic"], "error: Unknown service 'ic'; valid: seh, av."),
+        (["sensitive", "--block", "nacht"], "error: Unknown time block 'nacht'; valid: day,"),
+        (["reach", "--by", "gemeente"], "error: Unknown --by layer 'gemeente'; valid: roaz,"),
+        (["map", "--service", "ic"], "error: Unknown service 'ic'; valid: seh, av."),
+    ],
+)
+def test_bad_options_are_one_line_with_exit_code_2(
+    args: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    code, out, err = run_main(args, capsys, monkeypatch)
+    assert code == 2
+    assert err.startswith(message), err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert out == ""
+
+
+def test_names_with_rich_markup_are_printed_as_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 18 item 7: a scenario named with ``[/]`` crashed ``sensitive`` (rich markup)."""
+    repo = Path(__file__).resolve().parents[1]
+    text = (repo / "scenarios" / "spoedpost-dirksland.toml").read_text(encoding="utf-8")
+    name = "Dirksland [/] spoedpost [bold]test"
+    text = "\n".join(
+        f'name = "{name}"' if line.startswith("name =") else line for line in text.splitlines()
+    )
+    scenario = tmp_path / "markup.toml"
+    scenario.write_text(text + "\n", encoding="utf-8")
+    monkeypatch.setenv("COLUMNS", "300")
+    for command in (["sensitive", "--top", "2"], ["reach", "--by", "province"]):
+        code, out, err = run_main([*command, "--sites", str(scenario)], capsys, monkeypatch)
+        assert code == 0, err
+        assert name in out, out

@@ -140,3 +140,14 @@ def test_unknown_year_and_layer_name_valid_choices(netherlands: Landscape) -> No
         netherlands.site_services(2023)
     with pytest.raises(ScenarioError, match="valid layers: municipality, province"):
         netherlands.region_layer("gemeente")  # type: ignore[arg-type]
+
+
+def test_vocabulary_is_spelled_once() -> None:
+    """The landscape's lists are the vocabulary's (re-exported for old imports)."""
+    from zorglandschap import landscape, vocab
+
+    assert tuple(REGION_LAYERS) == vocab.REGION_LAYER_NAMES
+    assert landscape.SEH_STATES is vocab.SEH_STATES
+    assert landscape.POST_AVAILABILITY is vocab.POST_AVAILABILITY
+    assert landscape.SITE_YEARS is vocab.SITE_YEARS
+    assert landscape.RegionLayer is vocab.RegionLayer

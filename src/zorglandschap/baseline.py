@@ -21,11 +21,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from zorglandschap.landscape import Landscape
 
 #: Provider-file labels that count as performing each intervention id (an editorial mapping,
 #: documented in docs/concentration.md). Pancreatoduodenectomy is the main pancreatic resection,
@@ -79,8 +84,30 @@ def _records(providers: pd.DataFrame, intervention: str) -> pd.DataFrame:
     return providers[providers["intervention"].isin(labels)]
 
 
+#: The columns of :func:`baseline_providers`.
+BASELINE_COLUMNS = [
+    "site_id",
+    "record_year",
+    "volume",
+    "volume_year",
+    "volume_source",
+    "confidence",
+    "note",
+]
+
+
+@dataclass
+class _Evidence:
+    """What the provider records say per site: the latest current offer, the latest stop and
+    the most recent known volume ``(year, patients, source)``."""
+
+    offers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    stops: dict[str, int] = field(default_factory=dict)
+    volumes: dict[str, tuple[int, float, str]] = field(default_factory=dict)
+
+
 def baseline_providers(
-    landscape: object,
+    landscape: Landscape,
     intervention: str,
     *,
     since: int | None = None,
@@ -107,67 +134,59 @@ def baseline_providers(
         (``volume`` NaN when unknown), sorted by site id.
     """
     start = settings.concentration.baseline_since_year if since is None else since
-    providers: pd.DataFrame = landscape.providers  # type: ignore[attr-defined]
-    site_index = set(map(str, landscape.sites.index))  # type: ignore[attr-defined]
-    recs = _records(providers, intervention)
-    offers: dict[str, dict[str, object]] = {}
-    stops: dict[str, int] = {}
-    volumes: dict[str, tuple[int, float, str]] = {}
-    for r in recs.itertuples(index=False):
+    site_index = set(map(str, landscape.sites.index))
+    evidence = _Evidence()
+    for r in _records(landscape.providers, intervention).itertuples(index=False):
         ids = [s for s in str(r.site_ids).split(";") if s and s != "nan"]
-        year, open_ended = record_year(r.year)
         for sid in ids:
-            if sid not in site_index:
-                continue
-            if r.record_type == "decision_stop" and year is not None:
-                stops[sid] = max(stops.get(sid, 0), year)
-            if r.record_type in _OFFER_TYPES and not pd.isna(r.annual_volume):
-                prev = volumes.get(sid)
-                vyear = year or 0
-                if prev is None or vyear > prev[0]:
-                    volumes[sid] = (vyear, float(r.annual_volume), f"{r.year}: {r.source}")
-            if r.record_type not in _OFFER_TYPES:
-                continue
-            current = year is None or open_ended or year >= start
-            if not current:
-                continue
-            note = (
-                "organisation-level record counted at each listed location" if len(ids) > 1 else ""
-            )
-            if year is None:
-                note = (note + "; " if note else "") + "undated record"
-            prev_offer = offers.get(sid)
-            if prev_offer is None or (year or 0) > int(prev_offer["record_year"] or 0):  # type: ignore[call-overload]
-                offers[sid] = {
-                    "site_id": sid,
-                    "record_year": year,
-                    "confidence": str(r.confidence),
-                    "note": note,
-                }
+            if sid in site_index:
+                _weigh(evidence, r, sid, shared=len(ids) > 1, start=start)
     rows = []
-    for sid in sorted(offers):
-        rec = offers[sid]
-        y = rec["record_year"]
-        if sid in stops and (y is None or stops[sid] >= int(str(y))):
-            continue
-        vy, vol, src = volumes.get(sid, (0, float("nan"), ""))
-        rows.append({**rec, "volume": vol, "volume_year": vy or None, "volume_source": src})
-    cols = [
-        "site_id",
-        "record_year",
-        "volume",
-        "volume_year",
-        "volume_source",
-        "confidence",
-        "note",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    for sid in sorted(evidence.offers):
+        offer = evidence.offers[sid]
+        year = offer["record_year"]
+        if sid in evidence.stops and (year is None or evidence.stops[sid] >= int(year)):
+            continue  # a decision to stop at or after the latest offer
+        vyear, volume, source = evidence.volumes.get(sid, (0, float("nan"), ""))
+        rows.append(
+            {**offer, "volume": volume, "volume_year": vyear or None, "volume_source": source}
+        )
+    return pd.DataFrame(rows, columns=BASELINE_COLUMNS)
 
 
-def unmapped_providers(landscape: object, intervention: str) -> list[str]:
+def _weigh(evidence: _Evidence, r: Any, sid: str, *, shared: bool, start: int) -> None:
+    """Add what provider record ``r`` says about site ``sid`` to ``evidence``.
+
+    ``shared``: the record names several locations of one organisation (counted at each).
+    """
+    year, open_ended = record_year(r.year)
+    if r.record_type == "decision_stop" and year is not None:
+        evidence.stops[sid] = max(evidence.stops.get(sid, 0), year)
+    if r.record_type not in _OFFER_TYPES:
+        return
+    if not pd.isna(r.annual_volume):
+        previous = evidence.volumes.get(sid)
+        vyear = year or 0
+        if previous is None or vyear > previous[0]:
+            evidence.volumes[sid] = (vyear, float(r.annual_volume), f"{r.year}: {r.source}")
+    if not (year is None or open_ended or year >= start):
+        return  # an offer before ``since`` does not count as today
+    note = "organisation-level record counted at each listed location" if shared else ""
+    if year is None:
+        note = (note + "; " if note else "") + "undated record"
+    previous_offer = evidence.offers.get(sid)
+    if previous_offer is None or (year or 0) > int(previous_offer["record_year"] or 0):
+        evidence.offers[sid] = {
+            "site_id": sid,
+            "record_year": year,
+            "confidence": str(r.confidence),
+            "note": note,
+        }
+
+
+def unmapped_providers(landscape: Landscape, intervention: str) -> list[str]:
     """Provider records for ``intervention`` without a site id (ambiguous location), as text."""
-    providers: pd.DataFrame = landscape.providers  # type: ignore[attr-defined]
-    recs = _records(providers, intervention)
+    recs = _records(landscape.providers, intervention)
     recs = recs[recs["record_type"].isin(_OFFER_TYPES)]
     out = []
     for r in recs.itertuples(index=False):

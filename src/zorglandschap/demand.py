@@ -26,13 +26,16 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from zorglandschap.errors import DataError, ScenarioError, problems_to_error
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+
+if TYPE_CHECKING:
+    from zorglandschap.landscape import Landscape
 
 #: Short names for the interventions with both a norm and a national volume. The six are the
 #: "six jointly" of the benchmark.
@@ -109,7 +112,7 @@ def weighted_population(pc4: pd.DataFrame, weights: Mapping[str, float]) -> pd.S
 
 
 def intervention_demand(
-    landscape: Any,
+    landscape: Landscape,
     interventions: Sequence[str],
     *,
     volumes: Mapping[str, float] | None = None,
@@ -144,9 +147,9 @@ def intervention_demand(
     Raises
     ------
     ScenarioError
-        If an intervention is unknown or has no national volume and none is supplied.
+        If an intervention is unknown or has no national volume and none is supplied, listing
+        every problem at once.
     """
-    norms = landscape.norms
     volumes = dict(volumes or {})
     problems: list[str] = []
     out: dict[str, pd.Series] = {}
@@ -154,29 +157,8 @@ def intervention_demand(
     if base is None:  # the landscape is the whole country
         base = landscape.pc4
     for p in interventions:
-        if p not in norms.index:
-            problems.append(
-                f"Unknown intervention {p!r}; valid ids: {', '.join(map(str, norms.index))}."
-            )
-            continue
-        if p in volumes:
-            vol = float(volumes[p])
-        else:
-            raw = norms.at[p, "national_annual_volume"]
-            if pd.isna(raw):
-                problems.append(
-                    f"{p} has no national annual volume in the norms table (blank = not found); "
-                    "supply one, e.g. volumes={'" + p + "': 1000} or in a scenario. It is never "
-                    "defaulted."
-                )
-                continue
-            vol = float(raw)
-        if vol < 0:
-            problems.append(f"The national volume of {p} is {vol}; give patients a year >= 0.")
-            continue
-        s = float(scale.get(p, 1.0)) if isinstance(scale, Mapping) else float(scale)
-        if s <= 0:
-            problems.append(f"The demand scale of {p} is {s}; give a positive factor.")
+        patients = _national_patients(landscape.norms, p, volumes, scale, problems)
+        if patients is None:
             continue
         wp_nat = weighted_population(base, age_weights(p, settings=settings))
         total = float(wp_nat.sum())
@@ -184,12 +166,49 @@ def intervention_demand(
             problems.append(f"{p}: the age-weighted population is zero; check the age weights.")
             continue
         wp = wp_nat.reindex(landscape.pc4.index).fillna(0.0)
-        out[p] = (wp * (vol * s / total)).rename(p)
+        out[p] = (wp * (patients / total)).rename(p)
     problems_to_error(problems, kind=ScenarioError)
     frame = pd.DataFrame(out, index=landscape.pc4.index)
     frame.index = frame.index.astype(str)
     frame.index.name = "pc4"
     return frame.sort_index()
+
+
+def _national_patients(
+    norms: pd.DataFrame,
+    intervention: str,
+    volumes: Mapping[str, float],
+    scale: float | Mapping[str, float],
+    problems: list[str],
+) -> float | None:
+    """The national patients a year of ``intervention`` (volume × scale), or None after
+    appending why there is none (unknown, no volume, a negative volume or a scale ≤ 0)."""
+    p = intervention
+    if p not in norms.index:
+        problems.append(
+            f"Unknown intervention {p!r}; valid ids: {', '.join(map(str, norms.index))}."
+        )
+        return None
+    if p in volumes:
+        volume = float(volumes[p])
+    else:
+        raw = norms.at[p, "national_annual_volume"]
+        if pd.isna(raw):
+            problems.append(
+                f"{p} has no national annual volume in the norms table (blank = not found); "
+                "supply one, e.g. volumes={'" + p + "': 1000} or in a scenario. It is never "
+                "defaulted."
+            )
+            return None
+        volume = float(raw)
+    if volume < 0:
+        problems.append(f"The national volume of {p} is {volume}; give patients a year >= 0.")
+        return None
+    s = float(scale.get(p, 1.0)) if isinstance(scale, Mapping) else float(scale)
+    if s <= 0:
+        problems.append(f"The demand scale of {p} is {s}; give a positive factor.")
+        return None
+    return volume * s
 
 
 def aggregate_demand(demand: pd.DataFrame, pc4_to_area: pd.Series) -> pd.DataFrame:

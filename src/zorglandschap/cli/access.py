@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
+from zorglandschap.checks import Count, check_value
 from zorglandschap.cli.app import (
     BlockOption,
     ByOption,
@@ -20,9 +22,11 @@ from zorglandschap.cli.app import (
     _reach,
     app,
     console,
-    print_json,
 )
-from zorglandschap.vocab import RegionLayer
+from zorglandschap.vocab import BY_CHOICES, RegionLayer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @app.command("reach")
@@ -37,38 +41,43 @@ def reach_command(
     as_json: JsonOption = False,
 ) -> None:
     """Who reaches an open SEH (or acute obstetrics) within the norm, RIVM composite time."""
-    from zorglandschap.access import BY_CHOICES, check_choice
+    from zorglandschap.access import check_choice
 
-    check_choice(by, BY_CHOICES, "--by layer")
+    layer = check_choice(by, BY_CHOICES, "--by layer")
     result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
     if as_json:
-        print_json(result.to_json(cast(RegionLayer, by)))
+        typer.echo(result.to_json(layer))
         return
     s = result.summary()
     console.print(
-        f"[bold]{service.upper()} reach, {block}, sites {s['sites']}[/]: "
+        f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/]: "
         f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
         f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
-        f"[bold]{s['beyond']:,} beyond[/]; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
+        f"[bold]{s['beyond']:,} beyond[/]; "
+        f"mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
     )
-    table = Table(title=f"By {by}")
-    frame = result.by_region(cast(RegionLayer, by))
-    table.add_column(by)
+    console.print(_regions_table(result.by_region(layer), layer))
+
+
+def _regions_table(frame: pd.DataFrame, layer: RegionLayer) -> Table:
+    """The reach indicators per region as a table (names escaped: they are not markup)."""
+    table = Table(title=f"By {layer}")
+    table.add_column(layer)
     if "name" in frame:
         table.add_column("name")
     for column in ("population", "beyond", "share within", "mean min", "P90 min"):
         table.add_column(column, justify="right")
     for code, row in frame.iterrows():
-        cells = [str(code)] + ([str(row["name"])] if "name" in frame else [])
+        cells = [escape(str(code))] + ([escape(str(row["name"]))] if "name" in frame else [])
         cells += [
-            f"{row['population']:,}",
-            f"{row['beyond']:,}",
+            f"{row['population']:,.0f}",
+            f"{row['beyond']:,.0f}",
             f"{100 * row['share_within']:.2f} %",
             str(row["mean_minutes"]),
             str(row["p90_minutes"]),
         ]
         table.add_row(*cells)
-    console.print(table)
+    return table
 
 
 @app.command("sensitive")
@@ -85,34 +94,23 @@ def sensitive_command(
     as_json: JsonOption = False,
 ) -> None:
     """Sensitive SEHs: the extra population beyond the norm if each open site alone closes."""
-    from zorglandschap.access import sensitive_sites
-    from zorglandschap.settings import DEFAULT_SETTINGS
+    from zorglandschap.access import sensitivity
 
-    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
-    frame = sensitive_sites(result, top=DEFAULT_SETTINGS.access.sensitive_top_municipalities)
     if top is not None:
-        frame = frame.head(max(top, 0))
+        check_value("--top", top, Count)
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    found = sensitivity(result, sites=top)
     if as_json:
-        print_json(
-            [
-                {
-                    "site_id": site_id,
-                    "name": row["name"],
-                    "lon": row["lon"],
-                    "lat": row["lat"],
-                    "extra_beyond": int(row["extra_beyond"]),
-                    "municipalities": row["municipalities"],
-                }
-                for site_id, row in frame.iterrows()
-            ]
-        )
+        typer.echo(found.to_json())
         return
-    table = Table(title=f"Sensitive sites ({service.upper()}, {block}, sites {result.state_name})")
+    title = f"Sensitive sites ({service.upper()}, {block}, sites {escape(result.state_name)})"
+    table = Table(title=title)
     for column in ("site", "name", "extra beyond", "where they live"):
         table.add_column(column, justify="right" if column == "extra beyond" else "left")
-    for site_id, row in frame.iterrows():
+    for site_id, row in found.sites.iterrows():
         where = ", ".join(f"{n} {v:,}" for n, v in row["municipalities"].items())
-        table.add_row(str(site_id), str(row["name"]), f"{row['extra_beyond']:,}", where)
+        cells = (str(site_id), str(row["name"]), f"{row['extra_beyond']:,}", where)
+        table.add_row(*(escape(cell) for cell in cells))
     console.print(table)
 
 
@@ -138,4 +136,5 @@ def map_command(
     if out is None:
         out = Path("maps") / f"reach-{Path(sites).stem}-{service}-{block}.html"
     path = save_map(reach_map(result, state), out)
-    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser.")
+    size = path.stat().st_size / 1e6
+    console.print(f"wrote {escape(str(path))} ({size:.1f} MB): open it in a browser.")

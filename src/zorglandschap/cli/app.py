@@ -70,11 +70,21 @@ def _reach(
     minutes: float | None,
     fixed_minutes: float | None = None,
 ) -> tuple[Reach, SiteState]:
-    """Resolve the selectors (a baseline year or a scenario file) and compute reach."""
-    from zorglandschap.access import reach
+    """Resolve the selectors (a baseline year or a scenario file) and compute reach.
+
+    The choices (service, block) and numbers (``--minutes``, ``--fixed-minutes``) are checked
+    before any data is read, so a bad one costs nothing and says which option is wrong.
+    """
+    from zorglandschap.access import check_choice, reach
+    from zorglandschap.checks import FixedMinutes, check_value
     from zorglandschap.scenario import load_scenario, site_state
     from zorglandschap.settings import DEFAULT_SETTINGS
+    from zorglandschap.vocab import SERVICES, TIME_BLOCKS
 
+    check_choice(service, SERVICES, "service")
+    check_choice(block, TIME_BLOCKS, "time block")
+    if fixed_minutes is not None:
+        check_value("--fixed-minutes", fixed_minutes, FixedMinutes)
     landscape = load_landscape(regions)
     settings = DEFAULT_SETTINGS
     if sites.endswith(".toml"):
@@ -85,11 +95,6 @@ def _reach(
     if fixed_minutes is not None:
         settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
     result = reach(
-        landscape,
-        state,
-        service=service,  # type: ignore[arg-type]  # validated inside reach
-        block=block,
-        minutes=minutes,
-        settings=settings,
+        landscape, state, service=service, block=block, minutes=minutes, settings=settings
     )
     return result, state
