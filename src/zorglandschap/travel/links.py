@@ -1,18 +1,27 @@
 """Fixed links across water: dams, bridges, the Westerschelde tunnel and the Wadden ferries.
 
 The table lives in ``regions/fixed_links.csv``; every row names its source or says which values
-are assumptions. :func:`load_fixed_links` reads and checks it.
+are assumptions. :func:`load_fixed_links` reads and checks it; :func:`link_part` joins each
+link's two ends to their nearest on-land nodes of the network.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import shapely
 from pyproj import Transformer
+from scipy.spatial import cKDTree
 
 from zorglandschap.errors import DataError, problems_to_error
+from zorglandschap.settings import TravelSettings
+from zorglandschap.travel.land import onto_land, water_run_m
+from zorglandschap.travel.parts import GraphPart
+from zorglandschap.travel.speeds import link_minutes
+from zorglandschap.vocab import PROFILES
 
 #: Kinds of fixed link. ``road``: a road the proximity graph cannot see (through foreign
 #: territory, or across a gap of the generalised land polygons).
@@ -85,3 +94,134 @@ def load_fixed_links(path: str | Path) -> pd.DataFrame:
     x_b, y_b = _TO_RD.transform(frame["lon_b"].to_numpy(float), frame["lat_b"].to_numpy(float))
     frame = frame.assign(x_a=x_a, y_a=y_a, x_b=x_b, y_b=y_b)
     return frame.set_index("link_id").sort_index()
+
+
+@dataclass(frozen=True)
+class ExpressLink:
+    """A non-ferry fixed link, repeated in the express layer between the copies of its ends.
+
+    ``end_a``/``end_b`` are node positions in the network, ``landed_a``/``landed_b`` the ends
+    moved onto the land (for the express layer's on-land test) and ``edge`` the position of the
+    crossing edge within its :class:`LinkPart`.
+    """
+
+    end_a: int
+    end_b: int
+    landed_a: np.ndarray
+    landed_b: np.ndarray
+    edge: int
+
+
+@dataclass(frozen=True)
+class LinkPart:
+    """The fixed links joined to a network: their end nodes and edges, and what was left out.
+
+    Attributes
+    ----------
+    part
+        Per kept link, two end nodes ``link:<link_id>:a|b``, the ``snap`` edges from each end
+        to its nearest on-land nodes and the crossing edge itself (with fixed minutes).
+    express
+        The non-ferry links, for the express layer.
+    dropped
+        Links left out because an end has no node on its own shore within reach.
+    """
+
+    part: GraphPart
+    express: tuple[ExpressLink, ...]
+    dropped: tuple[str, ...]
+
+
+def _snaps(
+    end: np.ndarray,
+    start: np.ndarray,
+    tree: cKDTree,
+    on_land: np.ndarray,
+    land: shapely.Geometry,
+    travel: TravelSettings,
+) -> list[tuple[int, float]]:
+    """The ``link_snap_k`` nearest nodes reached from a link end without crossing water."""
+    k = min(len(on_land), max(travel.link_snap_k * 4, 8))
+    d, near = tree.query(end, k=k)
+    near, d = np.atleast_1d(near), np.atleast_1d(d)
+    run = water_run_m(
+        land, np.repeat(start[None], len(near), 0), on_land[near], step_m=travel.land_sample_m
+    )
+    ok = np.flatnonzero(run <= travel.max_water_m)[: travel.link_snap_k]
+    return [(int(near[j]), float(d[j])) for j in ok]
+
+
+def link_part(
+    links: pd.DataFrame,
+    xy: np.ndarray,
+    on_land: np.ndarray,
+    density: np.ndarray,
+    land: shapely.Geometry,
+    travel: TravelSettings,
+) -> LinkPart:
+    """Join every fixed link to the location nodes ``xy`` (positions 0 … n-1).
+
+    Each end (moved onto the nearest land when it lies up to ``link_snap_water_m`` off the
+    generalised coast: a pier, a dike head) is joined to its ``link_snap_k`` nearest nodes on its
+    own shore. Links with an end farther than ``link_snap_max_km`` from every node lie outside
+    the landscape (an extract) and are skipped; links with an end that has no node on its own
+    shore are reported in :attr:`LinkPart.dropped`.
+    """
+    node_ids: list[str] = []
+    end_xy: list[np.ndarray] = []
+    end_density: list[float] = []
+    edges: list[tuple[int, int]] = []
+    length: list[float] = []
+    kind: list[str] = []
+    link_id: list[str] = []
+    fixed: list[dict[str, float]] = []
+    express: list[ExpressLink] = []
+    dropped: list[str] = []
+    tree = cKDTree(xy)
+    for link, row in links.iterrows():
+        ends = np.array([[row["x_a"], row["y_a"]], [row["x_b"], row["y_b"]]])
+        landed = onto_land(land, ends, travel.link_snap_water_m)
+        dist, _ = tree.query(ends)
+        if np.any(dist > travel.link_snap_max_km * 1000):
+            continue
+        snaps = [
+            _snaps(end, start, tree, on_land, land, travel)
+            for end, start in zip(ends, landed, strict=True)
+        ]
+        if not all(snaps):
+            dropped.append(str(link))
+            continue
+        positions = []
+        for side, end, joined in zip("ab", ends, snaps, strict=True):
+            positions.append(len(xy) + len(node_ids))
+            node_ids.append(f"link:{link}:{side}")
+            end_xy.append(end)
+            end_density.append(float(density[joined[0][0]]))
+            for j, dist_m in joined:
+                edges.append((positions[-1], j))
+                length.append(dist_m)
+                kind.append("snap")
+                link_id.append(str(link))
+                fixed.append({})
+        straight = float(np.hypot(*(ends[1] - ends[0])))
+        km = float(row["length_km"]) if pd.notna(row["length_km"]) else straight / 1000.0
+        if row["kind"] != "ferry":
+            express.append(
+                ExpressLink(positions[0], positions[1], landed[0], landed[1], len(edges))
+            )
+        edges.append((positions[0], positions[1]))
+        length.append(km * 1000.0)
+        kind.append(str(row["kind"]))
+        link_id.append(str(link))
+        fixed.append(link_minutes(row, km, travel))
+    part = GraphPart(
+        node_ids=tuple(node_ids),
+        xy=np.array(end_xy, dtype=float).reshape(-1, 2),
+        density=np.array(end_density, dtype=float),
+        edges=np.array(edges, dtype=np.int64).reshape(-1, 2),
+        length_m=np.array(length, dtype=float),
+        kind=np.array(kind, dtype=object),
+        link_id=np.array(link_id, dtype=object),
+        fixed={p: np.array([f.get(p, np.nan) for f in fixed], dtype=float) for p in PROFILES},
+    )
+    return LinkPart(part=part, express=tuple(express), dropped=tuple(sorted(dropped)))

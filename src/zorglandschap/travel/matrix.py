@@ -13,8 +13,8 @@ import pandas as pd
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.travel.network import check_profile
 from zorglandschap.travel.sources import DefaultNetworkSource, MatrixSource
+from zorglandschap.travel.speeds import check_profile
 
 #: Bumped when the cache file layout changes.
 CACHE_VERSION = "1"
