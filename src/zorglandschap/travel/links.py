@@ -55,16 +55,13 @@ def load_fixed_links(path: str | Path) -> pd.DataFrame:
     Raises
     ------
     DataError
-        Listing every problem: a missing file or column, an unknown kind, a ferry without
-        crossing or waiting minutes, a road link without speed, a row without source.
+        Listing every problem: a missing, empty or unreadable file, a missing column, and per
+        row (by line and column) an empty link_id, an unknown kind, an end that is not a
+        point in or near the Netherlands, a length that is not a positive number, a ferry
+        without crossing or waiting minutes, a road link without speed, a row without source.
     """
     path = Path(path)
-    if not path.exists():
-        raise DataError(
-            f"{path} is missing. It holds the dams, bridges, tunnel and ferries of the travel "
-            "network; restore it from git (regions/fixed_links.csv)."
-        )
-    frame = pd.read_csv(path, dtype={"link_id": str, "road": str})
+    frame = _read_links(path)
     missing = [c for c in LINK_COLUMNS if c not in frame.columns]
     if missing:
         raise DataError(
@@ -72,20 +69,7 @@ def load_fixed_links(path: str | Path) -> pd.DataFrame:
         )
     problems: list[str] = []
     for i, row in frame.iterrows():
-        where = f"{path} line {int(str(i)) + 2} ({row['link_id']})"
-        if row["kind"] not in LINK_KINDS:
-            problems.append(f"{where}: kind {row['kind']!r} is not one of {', '.join(LINK_KINDS)}.")
-        for column in ("lon_a", "lat_a", "lon_b", "lat_b"):
-            if not np.isfinite(pd.to_numeric(row[column], errors="coerce")):
-                problems.append(f"{where}: {column} must be a number (WGS84 degrees).")
-        if row["kind"] == "ferry":
-            for column in ("crossing_minutes", "waiting_minutes"):
-                if not pd.to_numeric(row[column], errors="coerce") >= 0:
-                    problems.append(f"{where}: a ferry needs {column} (minutes, 0 or more).")
-        elif not pd.to_numeric(row["speed_kmh"], errors="coerce") > 0:
-            problems.append(f"{where}: a {row['kind']} needs speed_kmh (km/h, more than 0).")
-        if not isinstance(row["source"], str) or not row["source"].strip():
-            problems.append(f"{where}: source is empty; give the source or write 'assumption'.")
+        problems += _row_problems(f"{path} line {int(str(i)) + 2} ({row['link_id']})", row)
     if frame["link_id"].duplicated().any():
         dupes = sorted(set(frame.loc[frame["link_id"].duplicated(), "link_id"]))
         problems.append(f"{path}: link_id {', '.join(dupes)} is not unique.")
@@ -94,6 +78,74 @@ def load_fixed_links(path: str | Path) -> pd.DataFrame:
     x_b, y_b = _TO_RD.transform(frame["lon_b"].to_numpy(float), frame["lat_b"].to_numpy(float))
     frame = frame.assign(x_a=x_a, y_a=y_a, x_b=x_b, y_b=y_b)
     return frame.set_index("link_id").sort_index()
+
+
+#: WGS84 box that every link end must lie in: the Netherlands with a margin (Belgian and
+#: German roads next to the border). Degrees: lon_min, lon_max, lat_min, lat_max.
+_LONLAT_BOX = (2.5, 7.5, 50.5, 54.0)
+
+
+def _read_links(path: Path) -> pd.DataFrame:
+    """The raw table, or a :class:`DataError` naming the file when it cannot be read as CSV."""
+    restore = "restore it from git (regions/fixed_links.csv)"
+    if not path.exists():
+        raise DataError(
+            f"{path} is missing. It holds the dams, bridges, tunnel and ferries of the travel "
+            f"network; {restore}."
+        )
+    try:
+        return pd.read_csv(path, dtype={"link_id": str, "road": str})
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path} is empty (no header, no rows); {restore}.") from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(
+            f"{path} is not a readable UTF-8 CSV file ({reason}); {restore}, or fix the file."
+        ) from None
+    except OSError as exc:
+        raise DataError(f"{path} cannot be read ({exc.strerror or exc}); check the path.") from None
+
+
+def _number(value: object) -> float:
+    """``value`` as a float, NaN when it is empty or not a number."""
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return float(number) if pd.notna(number) else float("nan")
+
+
+def _row_problems(where: str, row: pd.Series) -> list[str]:
+    """What is wrong with one row of the links table (empty list: nothing)."""
+    problems = []
+    if not isinstance(row["link_id"], str) or not row["link_id"].strip():
+        problems.append(f"{where}: link_id is empty; give every link a unique id.")
+    if row["kind"] not in LINK_KINDS:
+        problems.append(f"{where}: kind {row['kind']!r} is not one of {', '.join(LINK_KINDS)}.")
+    lon_min, lon_max, lat_min, lat_max = _LONLAT_BOX
+    for column in ("lon_a", "lat_a", "lon_b", "lat_b"):
+        value = _number(row[column])
+        low, high = (lon_min, lon_max) if column.startswith("lon") else (lat_min, lat_max)
+        if not np.isfinite(value):
+            problems.append(
+                f"{where}: {column} must be a number (WGS84 degrees), got {row[column]!r}."
+            )
+        elif not low <= value <= high:
+            problems.append(
+                f"{where}: {column} {value:g} lies outside the Netherlands ({low:g} to {high:g} "
+                "degrees); check the coordinate (WGS84, lon then lat)."
+            )
+    if pd.notna(row["length_km"]) and not _number(row["length_km"]) > 0:
+        problems.append(
+            f"{where}: length_km must be a number of km more than 0, or empty (the distance "
+            f"between the ends), got {row['length_km']!r}."
+        )
+    if row["kind"] == "ferry":
+        for column in ("crossing_minutes", "waiting_minutes"):
+            if not _number(row[column]) >= 0:
+                problems.append(f"{where}: a ferry needs {column} (minutes, 0 or more).")
+    elif not _number(row["speed_kmh"]) > 0:
+        problems.append(f"{where}: a {row['kind']} needs speed_kmh (km/h, more than 0).")
+    if not isinstance(row["source"], str) or not row["source"].strip():
+        problems.append(f"{where}: source is empty; give the source or write 'assumption'.")
+    return problems
 
 
 @dataclass(frozen=True)
