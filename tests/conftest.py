@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,9 @@ import pytest
 from zorglandschap.landscape import Landscape, default_regions_dir, load_landscape
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED_DATA = REPO.parent / "shared" / "data"
+#: The public source data: ``$ZORGLANDSCHAP_SHARED_DATA`` (as the calibration reads it), else
+#: ``../shared/data`` beside the repository.
+SHARED_DATA = Path(os.environ.get("ZORGLANDSCHAP_SHARED_DATA") or REPO.parent / "shared" / "data")
 
 
 @pytest.fixture(scope="session")

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from zorglandschap.calibrate import calibration_report
 from zorglandschap.errors import DataError
 from zorglandschap.landscape import Landscape
-
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+from zorglandschap.travel.calibration import calibration_report
 
 
 def test_missing_calibration_data_is_a_clear_error(utrecht: Landscape, tmp_path: Path) -> None:
@@ -19,9 +17,10 @@ def test_missing_calibration_data_is_a_clear_error(utrecht: Landscape, tmp_path:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared/data")
-def test_embedded_constants_meet_the_calibration_bounds(netherlands: Landscape) -> None:
-    report = calibration_report(netherlands, data=SHARED)
+def test_embedded_constants_meet_the_calibration_bounds(
+    netherlands: Landscape, shared_data: Path
+) -> None:
+    report = calibration_report(netherlands, data=shared_data)
     assert report["siren_pairs"] > 50_000  # 231 x 230 Utrecht PC4 pairs
     assert report["siren_median_abs_pct_error"] <= 12.0
     assert abs(report["siren_bias_pct"]) <= 5.0

@@ -178,7 +178,7 @@ def test_cache_is_used_and_keyed_by_the_constants(
     land = two_islands(tmp_path)
     cache = tmp_path / "cache"
     first = demand_site_minutes(land, "car", cache_dir=cache)
-    assert len(list(cache.glob("travel-*.npy"))) == 1
+    assert len(list(cache.glob("travel-*.matrix"))) == 1
 
     def fail(*args: object, **kwargs: object) -> None:
         raise AssertionError("computed again although cached")
@@ -189,7 +189,7 @@ def test_cache_is_used_and_keyed_by_the_constants(
     monkeypatch.undo()
     faster = DEFAULT_SETTINGS.replace(travel={"car_speed_short_kmh": 60.0})
     changed = demand_site_minutes(land, "car", settings=faster, cache_dir=cache)
-    assert len(list(cache.glob("travel-*.npy"))) == 2
+    assert len(list(cache.glob("travel-*.matrix"))) == 2
     assert (changed.to_numpy() <= first.to_numpy() + 1e-9).all()
     assert (changed.to_numpy() < first.to_numpy()).any()
 

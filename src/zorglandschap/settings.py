@@ -232,7 +232,7 @@ class TravelSettings:
     #: the speeds below, which are fitted with it).
     detour_factor: float = 1.3
     #: Edge length at which speed is half-way between short and long, km. Calibrated on the
-    #: Utrecht siren matrix, by trip-length band (zorglandschap.calibrate.fit; docs/travel.md).
+    #: Utrecht siren matrix, by trip-length band (zorglandschap.travel.calibration.fit; docs/travel.md).
     speed_half_km: float = 7.01
     #: Ambulance (siren) speed on short edges, km/h. Calibrated on the Utrecht siren matrix.
     ambulance_speed_short_kmh: float = 37.9

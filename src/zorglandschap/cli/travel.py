@@ -25,7 +25,7 @@ def travel_calibrate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Check (or --fit) the travel constants against the Utrecht siren matrix and isochrones."""
-    from zorglandschap.calibrate import calibration_report, fit
+    from zorglandschap.travel.calibration import calibration_report, fit
 
     landscape = load_landscape(regions)
     report = (

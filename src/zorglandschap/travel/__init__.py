@@ -1,12 +1,17 @@
 """Travel times: the default network, matrices, pluggable sources and the RIVM composite.
 
-Modules: :mod:`~zorglandschap.travel.links` (fixed links across water),
-:mod:`~zorglandschap.travel.network` (the default land-constrained network),
-:mod:`~zorglandschap.travel.sources` (default network, matrix file, road graph) and
-:mod:`~zorglandschap.travel.matrix` (matrices, disk cache, RIVM composite). Method and
-calibration: docs/travel.md.
+Modules: :mod:`~zorglandschap.travel.network` (the default land-constrained network, built
+from :mod:`~zorglandschap.travel.nodes`, :mod:`~zorglandschap.travel.land` (land mask and
+on-land edges), :mod:`~zorglandschap.travel.links` (fixed links across water),
+:mod:`~zorglandschap.travel.express` (the express layer) and
+:mod:`~zorglandschap.travel.speeds` (edge minutes per profile)),
+:mod:`~zorglandschap.travel.sources` (default network, matrix file, road graph),
+:mod:`~zorglandschap.travel.matrix` (matrices, disk cache, RIVM composite) and
+:mod:`~zorglandschap.travel.calibration` (the constants against real travel times). Method
+and calibration: docs/travel.md.
 """
 
+from zorglandschap.travel.land import land_mask
 from zorglandschap.travel.links import LINK_KINDS, load_fixed_links
 from zorglandschap.travel.matrix import (
     composite_minutes,
@@ -15,14 +20,7 @@ from zorglandschap.travel.matrix import (
     post_demand_minutes,
     travel_matrix,
 )
-from zorglandschap.travel.network import (
-    PROFILES,
-    TravelNetwork,
-    build_network,
-    check_connected,
-    edge_minutes,
-    land_mask,
-)
+from zorglandschap.travel.network import TravelNetwork, build_network, check_connected
 from zorglandschap.travel.sources import (
     DefaultNetworkSource,
     MatrixFileSource,
@@ -30,6 +28,8 @@ from zorglandschap.travel.sources import (
     NetworkSource,
     RoadGraphSource,
 )
+from zorglandschap.travel.speeds import edge_minutes
+from zorglandschap.vocab import PROFILES
 
 __all__ = [
     "LINK_KINDS",

@@ -13,11 +13,12 @@ import pandas as pd
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.travel.network import check_profile
+from zorglandschap.travel.cache import read_matrix, write_matrix
 from zorglandschap.travel.sources import DefaultNetworkSource, MatrixSource
+from zorglandschap.travel.speeds import check_profile
 
-#: Bumped when the cache file layout changes.
-CACHE_VERSION = "1"
+#: Bumped when the cache key or file layout changes (2: checked files, :mod:`.cache`).
+CACHE_VERSION = "2"
 
 
 def default_cache_dir() -> Path:
@@ -38,7 +39,10 @@ def travel_matrix(
     """Minutes from each origin to each destination, read from or written to the disk cache.
 
     The cache key hashes the source's fingerprint (its inputs and constants), the profile and
-    the origin and destination ids; a cache file is written atomically.
+    the origin and destination ids. A cached matrix is used only when it passes every check of
+    :func:`~zorglandschap.travel.cache.read_matrix` (header, dtype, shape, the key, checksum,
+    finite minutes); otherwise it is recomputed and rewritten atomically, with one line on
+    stderr.
     """
     check_profile(profile)
     if not cache:
@@ -46,24 +50,14 @@ def travel_matrix(
     h = hashlib.sha256(f"travel-matrix-{CACHE_VERSION}-{profile}".encode())
     h.update(source.fingerprint(profile).encode())
     h.update(("\n".join(origins) + "\x00" + "\n".join(destinations)).encode())
+    key = h.hexdigest()
     folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-    path = folder / f"travel-{h.hexdigest()[:40]}.npy"
-    if path.exists():
-        try:
-            matrix = np.load(path, allow_pickle=False)
-            if matrix.shape == (len(origins), len(destinations)):
-                return matrix
-        except (OSError, ValueError):
-            pass  # a damaged cache file is rebuilt below
+    path = folder / f"travel-{key[:40]}.matrix"
+    cached = read_matrix(path, inputs=key, shape=(len(origins), len(destinations)))
+    if cached is not None:
+        return cached
     matrix = source.minutes(origins, destinations, profile=profile)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(tmp, "wb") as handle:
-            np.save(handle, np.ascontiguousarray(matrix, dtype=float), allow_pickle=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a read-only cache folder only costs speed
+    write_matrix(path, matrix, inputs=key)
     return matrix
 
 

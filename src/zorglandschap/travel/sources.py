@@ -28,11 +28,11 @@ from zorglandschap.travel.network import (
     NETWORK_VERSION,
     TravelNetwork,
     build_network,
-    check_profile,
     default_links_path,
-    node_table,
     settings_fingerprint,
 )
+from zorglandschap.travel.nodes import node_table
+from zorglandschap.travel.speeds import check_profile
 
 
 @runtime_checkable

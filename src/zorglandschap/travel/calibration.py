@@ -56,7 +56,7 @@ def default_shared_data() -> Path:
     env = os.environ.get("ZORGLANDSCHAP_SHARED_DATA")
     if env:
         return Path(env)
-    return Path(__file__).resolve().parents[3] / "shared" / "data"
+    return Path(__file__).resolve().parents[4] / "shared" / "data"
 
 
 @dataclass(frozen=True)
