@@ -11,9 +11,10 @@ A concentration map (:func:`concentration_map`) shows a plan: where patients are
 (municipalities coloured by their mean minutes, flows to the sites), which sites offer the
 intervention with their volume against the norm, and which teams start or stop.
 
-Maps are reproducible: the same inputs give the same HTML bytes (element ids are numbered, not
-random). They load Leaflet from its CDN, as folium does, so opening one needs an internet
-connection.
+Both are drawn from the result's GIS layers (:mod:`zorglandschap.report.layers`) in the colours
+of :mod:`zorglandschap.maps.style`. Maps are reproducible: the same inputs give the same HTML
+bytes (element ids are numbered, not random). They load Leaflet from its CDN, as folium does,
+so opening one needs an internet connection.
 
 Examples
 --------
@@ -31,44 +32,46 @@ from __future__ import annotations
 
 import html as html_escape
 import math
-from collections import OrderedDict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import branca
 import folium
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-from shapely.geometry import LineString
 
 from zorglandschap.access import Reach, sensitive_sites
-from zorglandschap.errors import ScenarioError
+from zorglandschap.files import atomic_write_text
 from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
+from zorglandschap.maps._page import (
+    number_elements,
+    plan_legend_html,
+    reach_legend_html,
+    title_html,
+)
+from zorglandschap.maps.style import (
+    BEYOND_EDGE,
+    BEYOND_FILL,
+    BEYOND_OUTLINE,
+    CHANGE_COLOURS,
+    CHANGE_LABELS,
+    COMPOSITE_NOTE,
+    PLAN_NOTE,
+    POST_COLOUR,
+    ROAZ_OUTLINE,
+    SEH_COLOURS,
+    SEH_LABELS,
+    SIMPLIFY_DEGREES,
+    fill,
+    minutes_ramp,
+)
+from zorglandschap.report.layers import concentration_layers, reach_municipalities
 
 if TYPE_CHECKING:
     from zorglandschap.optimise.concentration import ConcentrationResult
 
-#: Marker colours per SEH state (colour-blind safe, from ColorBrewer "Set1"/"Dark2").
-SEH_COLOURS: dict[str, str] = {
-    "24/7": "#b2182b",
-    "limited": "#ef8a62",
-    "spoedpost": "#7570b3",
-    "none": "#636363",
-}
-SEH_LABELS: dict[str, str] = {
-    "24/7": "SEH 24/7",
-    "limited": "SEH limited hours",
-    "spoedpost": "spoedpost (no ambulance intake)",
-    "none": "no SEH",
-}
-#: Colour ramp of mean minutes, green → yellow → red at the norm (reach maps) or the maximum
-#: travel time (concentration maps).
-MINUTES_COLOURS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
-#: Simplification tolerance of the region polygons drawn on the map, degrees (≈ 50 m).
-SIMPLIFY_DEGREES = 0.0005
+__all__ = ["concentration_map", "map_html", "reach_map", "save_map"]
 
 
 def reach_map(
@@ -96,12 +99,7 @@ def reach_map(
     sensitive = sensitive if sensitive is not None else sensitive_sites(result, top=5)
     m = _base_map(landscape)
 
-    colormap = branca.colormap.LinearColormap(
-        MINUTES_COLOURS,
-        vmin=15,
-        vmax=norm,
-        caption="mean composite minutes to the nearest open site",
-    )
+    colormap = minutes_ramp(15, norm, caption="mean composite minutes to the nearest open site")
     _municipality_layer(result, colormap).add_to(m)
     _region_outlines(landscape).add_to(m)
     _beyond_layer(result).add_to(m)
@@ -118,7 +116,7 @@ def reach_map(
         f"({100 * summary['share_within']:.2f} %); {summary['beyond']:,} beyond; "
         f"{summary['open_sites']} open sites"
     )
-    return _finish(m, _title_html(heading, line, COMPOSITE_NOTE), _legend_html(norm, colormap))
+    return _finish(m, title_html(heading, line, COMPOSITE_NOTE), reach_legend_html(norm, colormap))
 
 
 def _base_map(landscape: Landscape) -> folium.Map:
@@ -140,7 +138,7 @@ def _finish(m: folium.Map, title: str, legend: str) -> folium.Map:
     assert isinstance(page, branca.element.Figure)
     page.html.add_child(branca.element.Element(title))
     page.html.add_child(branca.element.Element(legend))
-    _number_elements(m)
+    number_elements(m)
     return m
 
 
@@ -150,11 +148,8 @@ def map_html(m: folium.Map) -> str:
 
 
 def save_map(m: folium.Map, path: str | Path) -> Path:
-    """Write the map to ``path`` (folders created), returning the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(map_html(m), encoding="utf-8")
-    return path
+    """Write the map to ``path`` atomically (folders created), returning the path."""
+    return atomic_write_text(path, map_html(m))
 
 
 # ------------------------------------------------------------------------------------------
@@ -165,34 +160,18 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
 def _municipality_layer(
     result: Reach, colormap: branca.colormap.LinearColormap
 ) -> folium.FeatureGroup:
-    landscape = result.landscape
-    p = result.points
-    finite = np.isfinite(p["minutes"])
-    weighted = (p["minutes"].where(finite, 0) * p["population"]).groupby(p["gemeentecode"]).sum()
-    reachable = p["population"].where(finite, 0).groupby(p["gemeentecode"]).sum()
-    beyond = (
-        p["population"]
-        .where(p["minutes"] > result.minutes_norm, 0)
-        .groupby(p["gemeentecode"])
-        .sum()
-    )
-    municipalities = landscape.municipalities[["name", "population", "geometry"]].copy()
-    municipalities["mean_minutes"] = (weighted / reachable.replace(0, np.nan)).reindex(
-        municipalities.index
-    )
-    municipalities["beyond"] = beyond.reindex(municipalities.index).fillna(0).round().astype(int)
-    municipalities["geometry"] = municipalities.geometry.simplify(SIMPLIFY_DEGREES)
-    municipalities["mean_minutes"] = municipalities["mean_minutes"].round(1)
-    municipalities["population"] = municipalities["population"].round().astype(int)
-    frame = municipalities.reset_index()
+    frame = reach_municipalities(result)
+    frame["geometry"] = frame.geometry.simplify(SIMPLIFY_DEGREES)
+    frame["mean_minutes"] = frame["mean_minutes"].round(1)
+    frame["population"] = frame["population"].round().astype(int)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         props = feature["properties"]
         has_beyond = props["beyond"] > 0
         return {
-            "fillColor": _fill(colormap, props["mean_minutes"]),
+            "fillColor": fill(colormap, props["mean_minutes"]),
             "fillOpacity": 0.55,
-            "color": "#67001f" if has_beyond else "#ffffff",
+            "color": BEYOND_OUTLINE if has_beyond else "#ffffff",
             "weight": 2.5 if has_beyond else 0.5,
         }
 
@@ -214,13 +193,6 @@ def _municipality_layer(
     return layer
 
 
-def _fill(colormap: branca.colormap.LinearColormap, minutes: float | None) -> str:
-    """A municipality's fill: its minutes on the ramp (clipped to its ends), grey without."""
-    if minutes is None:
-        return "#cccccc"
-    return str(colormap(min(max(minutes, colormap.vmin), colormap.vmax)))
-
-
 def _region_outlines(landscape: Landscape) -> folium.FeatureGroup:
     regions = landscape.region_layer("roaz").copy()
     regions["geometry"] = regions.geometry.simplify(SIMPLIFY_DEGREES * 2)
@@ -231,7 +203,7 @@ def _region_outlines(landscape: Landscape) -> folium.FeatureGroup:
         frame.to_json(drop_id=True),
         style_function=lambda _: {
             "fill": False,
-            "color": "#252525",
+            "color": ROAZ_OUTLINE,
             "weight": 1.5,
             "dashArray": "6 4",
         },
@@ -254,10 +226,10 @@ def _beyond_layer(result: Reach) -> folium.FeatureGroup:
         folium.CircleMarker(
             location=[float(pc4.at[code, "lat"]), float(pc4.at[code, "lon"])],
             radius=float(2 + math.sqrt(row["population"]) / 12),
-            color="#49006a",
+            color=BEYOND_EDGE,
             weight=1,
             fill=True,
-            fill_color="#e7298a",
+            fill_color=BEYOND_FILL,
             fill_opacity=0.8,
             tooltip=(
                 f"PC4 {code}, {html_escape.escape(str(names.get(row['gemeentecode'], '')))}: "
@@ -278,7 +250,7 @@ def _posts_layer(result: Reach) -> folium.FeatureGroup:
         folium.CircleMarker(
             location=[float(row["lat"]), float(row["lon"])],
             radius=3,
-            color="#2166ac",
+            color=POST_COLOUR,
             weight=1,
             fill=True,
             fill_opacity=0.9,
@@ -335,110 +307,8 @@ def _sites_layer(result: Reach, state: SiteState, sensitive: pd.DataFrame) -> fo
 
 
 # ------------------------------------------------------------------------------------------
-# page elements
-# ------------------------------------------------------------------------------------------
-
-
-#: Source line of the reach maps.
-COMPOSITE_NOTE = (
-    "zorglandschap · RIVM composite time (ambulance post → patient + fixed minutes + patient → "
-    "site) · data: CBS (CC BY 4.0), RIVM"
-)
-
-
-def _title_html(heading: str, line: str, note: str) -> str:
-    return (
-        '<div style="position: fixed; top: 10px; left: 60px; z-index: 9999; background: white; '
-        "padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 14px sans-serif; "
-        f'max-width: 60%;"><b>{html_escape.escape(heading)}</b><br>'
-        f'<span style="font-size: 12px">{html_escape.escape(line)}</span><br>'
-        f'<span style="font-size: 10px; color: #555">{html_escape.escape(note)}</span></div>'
-    )
-
-
-def _legend_html(norm: float, colormap: branca.colormap.LinearColormap) -> str:
-    rows = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
-        f'background:{colour};border:1px solid #000;margin-right:6px"></span>{SEH_LABELS[state]}</div>'
-        for state, colour in SEH_COLOURS.items()
-    )
-    return (
-        _LEGEND_OPEN
-        + "<b>Municipalities</b>: mean minutes to the nearest open site"
-        + _ramp_html(colormap, top="+")
-        + f"<b>Sites</b>{rows}"
-        '<div style="margin-top:4px"><span style="display:inline-block;width:12px;height:12px;'
-        'border-radius:6px;background:#e7298a;border:1px solid #49006a;margin-right:6px"></span>'
-        f"PC4 area beyond {norm:g} min (size: inhabitants)</div>"
-        '<div><span style="display:inline-block;width:12px;height:8px;border:2.5px solid #67001f;'
-        f'margin-right:6px"></span>municipality with people beyond {norm:g} min</div>'
-        + _ROAZ_ROW
-        + "<div>open site: black ring, larger when its closure pushes more people beyond</div>"
-        "</div>"
-    )
-
-
-#: Opening of the legend box (bottom left) shared by the maps.
-_LEGEND_OPEN = (
-    '<div style="position: fixed; bottom: 70px; left: 10px; z-index: 9999; background: white; '
-    'padding: 6px 10px; border: 1px solid #999; border-radius: 4px; font: 12px sans-serif;">'
-)
-#: Legend row of the dashed ROAZ outlines.
-_ROAZ_ROW = (
-    '<div><span style="display:inline-block;width:12px;height:0;border-top:2px dashed #252525;'
-    'margin-right:6px;vertical-align:middle"></span>ROAZ region</div>'
-)
-
-
-def _ramp_html(colormap: branca.colormap.LinearColormap, *, top: str = "") -> str:
-    """The colour ramp as a gradient bar with its ends and middle labelled (``top`` after the
-    highest value, e.g. "+" when higher values share its colour)."""
-    steps = np.linspace(colormap.vmin, colormap.vmax, 7)
-    gradient = ", ".join(colormap(v) for v in steps)
-    return (
-        f'<div style="height:10px;width:220px;background:linear-gradient(to right, {gradient});'
-        'border:1px solid #999"></div>'
-        '<div style="width:224px;display:flex;justify-content:space-between;font-size:10px">'
-        f"<span>{colormap.vmin:g}</span><span>{(colormap.vmin + colormap.vmax) / 2:g}</span>"
-        f"<span>{colormap.vmax:g}{top}</span></div>"
-    )
-
-
-def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:
-    """Every element below ``element``: its children and its header/html/script parts."""
-    yield element
-    for part in ("header", "html", "script"):
-        sub = getattr(element, part, None)
-        if isinstance(sub, branca.element.Element) and sub is not element:
-            yield from _walk(sub)
-    for child in list(element._children.values()):
-        yield from _walk(child)
-
-
-def _number_elements(m: folium.Map) -> None:
-    """Replace folium's random element ids by sequence numbers (reproducible HTML)."""
-    root = m.get_root()
-    for i, element in enumerate(_walk(root)):
-        element._id = f"{i:06d}"
-    for element in _walk(root):
-        # Children are keyed by their old name; rebuild the dicts under the new names.
-        element._children = OrderedDict(
-            (child.get_name(), child) for child in element._children.values()
-        )
-
-
-# ------------------------------------------------------------------------------------------
 # concentration plans
 # ------------------------------------------------------------------------------------------
-
-#: Site colours of a concentration plan by change against the baseline (ColorBrewer "Dark2"
-#: and "RdBu", colour-blind safe).
-CHANGE_COLOURS: dict[str, str] = {"keeps": "#2166ac", "starts": "#1b9e77", "stops": "#d95f02"}
-CHANGE_LABELS: dict[str, str] = {
-    "keeps": "offers it today and in the plan",
-    "starts": "starts (a new team)",
-    "stops": "stops (offers it today, not in the plan)",
-}
 
 
 def concentration_map(
@@ -480,7 +350,7 @@ def concentration_map(
             (result.indicators["intervention"] == p) & (result.indicators["region"] == "all")
         ]
         limit = float(overall["beyond_minutes"].iloc[0]) if len(overall) else 90.0
-        colormap = branca.colormap.LinearColormap(MINUTES_COLOURS, vmin=0, vmax=limit)
+        colormap = minutes_ramp(0, limit)
         if legend is None:
             legend = colormap
         mine = {name: frame[frame["intervention"] == p] for name, frame in layers.items()}
@@ -510,118 +380,8 @@ def concentration_map(
     if several:
         first = _intervention_name(landscape, result.interventions[0])
         line += f"; map shows {first}, the others are in the layer list (top right)"
-    note = (
-        "zorglandschap · concentration plan (mixed-integer model, docs/concentration.md) · "
-        "car minutes · data: CBS (CC BY 4.0), RIVM, volume norms table (regions/PROVENANCE.md)"
-    )
     assert legend is not None  # a plan has at least one intervention
-    return _finish(m, _title_html(heading, line, note), _plan_legend_html(legend))
-
-
-def concentration_layers(
-    result: ConcentrationResult, landscape: Landscape
-) -> dict[str, gpd.GeoDataFrame]:
-    """A concentration plan as GIS layers (EPSG:4326), one row per intervention and feature.
-
-    ``municipalities`` (polygons): ``intervention, gemeentecode, name, patients`` (a year),
-    ``mean_minutes`` (patient-weighted, to the assigned site), ``main_site_id, main_site`` and
-    ``main_share`` (% of the patients going there); every municipality of the landscape, with 0
-    patients where none. ``flows`` (lines from the municipality's population-weighted centre to
-    the site): ``intervention, gemeentecode, municipality, site_id, site, patients,
-    mean_minutes``. ``sites`` (points): the rows of ``result.sites`` (offering sites and
-    baseline sites that stop). PC4 results are summed to municipalities. Write them with
-    :func:`save_layers` (GeoPackage, for QGIS).
-
-    Raises
-    ------
-    ScenarioError
-        As :func:`concentration_map`.
-    """
-    if not result.has_plan:
-        reasons = " ".join(result.diagnosis)
-        raise ScenarioError(f"No plan to map: the solve ended {result.status!r}. {reasons}".strip())
-    if result.demand_level not in ("municipality", "pc4"):
-        raise ScenarioError(
-            f"A plan on {result.demand_level!r} demand cannot be placed on the map: its demand "
-            "points are not municipalities or PC4s. Map a plan of landscape_model(...)."
-        )
-    flows = result.flows.copy()
-    if result.demand_level == "pc4":
-        flows["gemeentecode"] = flows["demand_id"].map(landscape.pc4["gemeentecode"])
-    else:
-        flows["gemeentecode"] = flows["demand_id"]
-    flows = flows.dropna(subset=["gemeentecode"])
-    flows["pm"] = flows["patients"] * flows["minutes"]
-    pairs = (
-        flows.groupby(["intervention", "gemeentecode", "site_id"])[["patients", "pm"]]
-        .sum()
-        .reset_index()
-    )
-    pairs = pairs[pairs["patients"] > 1e-9].copy()
-    pairs["mean_minutes"] = pairs["pm"] / pairs["patients"]
-    site_rows = landscape.sites
-    mun = landscape.municipalities
-    pairs = pairs[pairs["site_id"].isin(site_rows.index) & pairs["gemeentecode"].isin(mun.index)]
-
-    # municipalities: patients, mean minutes, the site most of them go to
-    parts = []
-    for p in result.interventions:
-        mine = pairs[pairs["intervention"] == p]
-        per = mine.groupby("gemeentecode")[["patients", "pm"]].sum()
-        main = (
-            mine.sort_values(["gemeentecode", "patients", "site_id"], ascending=[True, False, True])
-            .drop_duplicates("gemeentecode")
-            .set_index("gemeentecode")
-        )
-        frame = mun[["name", "geometry"]].copy()
-        frame.insert(0, "intervention", p)
-        frame["patients"] = per["patients"].reindex(frame.index).fillna(0.0)
-        frame["mean_minutes"] = (per["pm"] / per["patients"]).reindex(frame.index)
-        frame["main_site_id"] = main["site_id"].reindex(frame.index).fillna("")
-        frame["main_site"] = frame["main_site_id"].map(site_rows["name"]).fillna("")
-        frame["main_share"] = 100 * (main["patients"] / per["patients"]).reindex(frame.index)
-        parts.append(frame.reset_index())
-    municipalities = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4326")
-
-    centres = _patient_centres(landscape)
-    lines = [
-        LineString(
-            [
-                (float(centres.at[code, "lon"]), float(centres.at[code, "lat"])),
-                (float(site_rows.at[site, "lon"]), float(site_rows.at[site, "lat"])),
-            ]
-        )
-        for code, site in zip(pairs["gemeentecode"], pairs["site_id"], strict=True)
-    ]
-    flow_frame = pd.DataFrame(
-        {
-            "intervention": pairs["intervention"].to_numpy(),
-            "gemeentecode": pairs["gemeentecode"].to_numpy(),
-            "municipality": pairs["gemeentecode"].map(mun["name"]).to_numpy(),
-            "site_id": pairs["site_id"].to_numpy(),
-            "site": pairs["site_id"].map(site_rows["name"]).to_numpy(),
-            "patients": pairs["patients"].to_numpy(),
-            "mean_minutes": pairs["mean_minutes"].to_numpy(),
-        }
-    )
-    flow_layer = gpd.GeoDataFrame(flow_frame, geometry=lines, crs="EPSG:4326")
-
-    sites = result.sites[result.sites["site_id"].isin(site_rows.index)].reset_index(drop=True)
-    points = gpd.points_from_xy(
-        sites["site_id"].map(site_rows["lon"]), sites["site_id"].map(site_rows["lat"])
-    )
-    site_layer = gpd.GeoDataFrame(sites, geometry=points, crs="EPSG:4326")
-    return {"municipalities": municipalities, "flows": flow_layer, "sites": site_layer}
-
-
-def save_layers(layers: dict[str, gpd.GeoDataFrame], path: str | Path) -> Path:
-    """Write GIS layers to one GeoPackage (a layer each; an existing file is replaced)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.unlink(missing_ok=True)
-    for name, frame in layers.items():
-        frame.to_file(path, layer=name, driver="GPKG")
-    return path
+    return _finish(m, title_html(heading, line, PLAN_NOTE), plan_legend_html(legend))
 
 
 def _intervention_name(landscape: Landscape, intervention: str) -> str:
@@ -629,17 +389,6 @@ def _intervention_name(landscape: Landscape, intervention: str) -> str:
     if intervention in norms.index and "intervention" in norms.columns:
         return str(norms.at[intervention, "intervention"])
     return intervention
-
-
-def _patient_centres(landscape: Landscape) -> pd.DataFrame:
-    """Population-weighted centre (lat, lon) of each municipality's PC4 points."""
-    pc4 = landscape.pc4
-    weight = pc4["population"].astype(float).clip(lower=0) + 1e-9
-    grouped = pd.DataFrame(
-        {"lat": pc4["lat"] * weight, "lon": pc4["lon"] * weight, "w": weight}
-    ).groupby(pc4["gemeentecode"])
-    sums = grouped.sum()
-    return pd.DataFrame({"lat": sums["lat"] / sums["w"], "lon": sums["lon"] / sums["w"]})
 
 
 def _plan_municipality_layer(
@@ -658,7 +407,7 @@ def _plan_municipality_layer(
     frame["main_share"] = frame["main_share"].fillna(0).round(0)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
-        colour = _fill(colormap, feature["properties"]["mean_minutes"])
+        colour = fill(colormap, feature["properties"]["mean_minutes"])
         return {"fillColor": colour, "fillOpacity": 0.55, "color": "#ffffff", "weight": 0.5}
 
     layer = folium.FeatureGroup(name=f"{prefix}Minutes to the assigned site", show=show)
@@ -724,22 +473,3 @@ def _plan_sites_layer(sites: gpd.GeoDataFrame, prefix: str, *, show: bool) -> fo
             popup=folium.Popup("<br>".join(lines), max_width=320),
         ).add_to(layer)
     return layer
-
-
-def _plan_legend_html(colormap: branca.colormap.LinearColormap) -> str:
-    rows = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;border-radius:6px;'
-        f"background:{'#ffffff' if change == 'stops' else colour};border:2px solid "
-        f'{colour if change == "stops" else "#000"};margin-right:6px"></span>'
-        f"{CHANGE_LABELS[change]}</div>"
-        for change, colour in CHANGE_COLOURS.items()
-    )
-    return (
-        _LEGEND_OPEN
-        + "<b>Municipalities</b>: patients' mean minutes to their assigned site"
-        + _ramp_html(colormap)
-        + f"<b>Sites</b> (size: patients a year in the plan){rows}"
-        '<div style="margin-top:4px"><span style="display:inline-block;width:14px;height:0;'
-        'border-top:3px solid #2166ac;margin-right:6px;vertical-align:middle"></span>'
-        "patient flow, municipality → site (width: patients)</div>" + _ROAZ_ROW + "</div>"
-    )
