@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from _browser import open_offline
 from zorglandschap.access import reach
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
@@ -28,8 +27,6 @@ from zorglandschap.optimise import ConcentrationResult, landscape_model
 from zorglandschap.scenario import site_state
 
 REPO = Path(__file__).resolve().parents[1]
-#: Local copies of Leaflet and jQuery for the offline browser test (`make browser-assets`).
-ASSETS = REPO / ".cache" / "browser"
 
 
 @pytest.fixture(scope="module")
@@ -68,48 +65,11 @@ def test_same_inputs_same_bytes(utrecht: Landscape, utrecht_map_html: str, tmp_p
     assert path.read_text(encoding="utf-8") == utrecht_map_html
 
 
-def _offline(html: str) -> str:
-    """Point the map at the local Leaflet and jQuery copies (no network in tests)."""
-    return (
-        html.replace(
-            "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
-            (ASSETS / "leaflet/dist/leaflet.js").as_uri(),
-        )
-        .replace(
-            "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
-            (ASSETS / "leaflet/dist/leaflet.css").as_uri(),
-        )
-        .replace(
-            "https://code.jquery.com/jquery-3.7.1.min.js",
-            (ASSETS / "jquery/dist/jquery.min.js").as_uri(),
-        )
-    )
-
-
 def _screenshot(html: str, tmp_path: Path) -> np.ndarray:
-    """The page as headless Chromium shows it (1000 x 800), pixels as rows of RGB."""
-    from PIL import Image
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None or not (ASSETS / "leaflet/dist/leaflet.js").exists():
-        pytest.skip(
-            "needs Debian's chromium and `make browser-assets` (Leaflet from the npm registry)"
-        )
-    page = tmp_path / "map.html"
-    page.write_text(_offline(html), encoding="utf-8")
-    shot = tmp_path / "map.png"
-    subprocess.run(
-        [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,800",
-            "--virtual-time-budget=8000", f"--screenshot={shot}", page.as_uri(),
-        ],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
-    image = Image.open(shot).convert("RGB")
-    assert image.size == (1000, 800)
-    return np.asarray(image).reshape(-1, 3).astype(int)
+    """The page as headless Chromium shows it offline (1000 x 800), pixels as rows of RGB."""
+    opened = open_offline(html, tmp_path / "browser", size=(1000, 800))
+    assert opened.probe["errors"] == [], "JavaScript errors in the page"
+    return opened.pixels.reshape(-1, 3).astype(int)
 
 
 def _shows(pixels: np.ndarray, colour: str) -> int:
@@ -225,3 +185,27 @@ def test_plan_layers_keep_every_patient_and_site_and_open_as_a_geopackage(
     back = pyogrio.read_dataframe(path, layer="sites")
     assert back.crs.to_epsg() == 4326
     assert back["volume"].sum() == pytest.approx(utrecht_plan.sites["volume"].sum())
+
+
+# -- self-contained -----------------------------------------------------------------------
+
+_EXTERNAL = re.compile(r"<(?:script|link)[^>]*(?:src|href)=\"?(?:https?:)?//", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "maps").glob("*.html")))
+def test_committed_maps_load_nothing_from_the_network(name: str) -> None:
+    html = (REPO / "maps" / name).read_text(encoding="utf-8")
+    assert not _EXTERNAL.search(html), "a script or stylesheet comes from the network"
+    assert "L.map(" in html and "jQuery" in html  # Leaflet and jQuery inlined
+    assert len(html.encode()) < 15e6
+
+
+def test_the_browser_probe_reports_javascript_errors(tmp_path: Path) -> None:
+    # the control for the offline tests: a page with an error and a missing script is caught
+    page = (
+        "<!DOCTYPE html><html><head><script src='https://unpkg.com/x.js'></script></head>"
+        "<body><script>notDefinedAnywhere();</script></body></html>"
+    )
+    errors = open_offline(page, tmp_path).probe["errors"]
+    assert any("notDefinedAnywhere" in e for e in errors)
+    assert any("failed to load https://unpkg.com/x.js" in e for e in errors)

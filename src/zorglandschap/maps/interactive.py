@@ -13,8 +13,9 @@ intervention with their volume against the norm, and which teams start or stop.
 
 Both are drawn from the result's GIS layers (:mod:`zorglandschap.report.layers`) in the colours
 of :mod:`zorglandschap.maps.style`. Maps are reproducible: the same inputs give the same HTML
-bytes (element ids are numbered, not random). They load Leaflet from its CDN, as folium does,
-so opening one needs an internet connection.
+bytes (element ids are numbered, not random). They are self-contained: Leaflet and jQuery are
+inlined (:mod:`zorglandschap.maps._offline`), so a map opens offline; the OpenStreetMap tiles
+are added when the browser is online.
 
 Examples
 --------
@@ -38,12 +39,15 @@ from typing import TYPE_CHECKING, Any
 import branca
 import folium
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from zorglandschap.access import Reach, sensitive_sites
 from zorglandschap.files import atomic_write_text
 from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
+from zorglandschap.maps._offline import OfflineMap, inline_assets
 from zorglandschap.maps._page import (
     number_elements,
     plan_legend_html,
@@ -57,6 +61,7 @@ from zorglandschap.maps.style import (
     CHANGE_COLOURS,
     CHANGE_LABELS,
     COMPOSITE_NOTE,
+    COORDINATE_DECIMALS,
     PLAN_NOTE,
     POST_COLOUR,
     ROAZ_OUTLINE,
@@ -122,7 +127,7 @@ def reach_map(
 def _base_map(landscape: Landscape) -> folium.Map:
     """An OpenStreetMap base map fitted to the landscape's municipalities."""
     bounds = landscape.municipalities.total_bounds  # lon/lat
-    m = folium.Map(
+    m = OfflineMap(
         location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
         tiles="OpenStreetMap",
         control_scale=True,
@@ -138,8 +143,20 @@ def _finish(m: folium.Map, title: str, legend: str) -> folium.Map:
     assert isinstance(page, branca.element.Figure)
     page.html.add_child(branca.element.Element(title))
     page.html.add_child(branca.element.Element(legend))
+    inline_assets(m)
     number_elements(m)
     return m
+
+
+def _display(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
+    """``frame`` with its geometry simplified by ``tolerance`` (degrees) and its coordinates
+    rounded to :data:`~zorglandschap.maps.style.COORDINATE_DECIMALS` (smaller files)."""
+    frame = frame.copy()
+    simple = frame.geometry.simplify(tolerance)
+    frame["geometry"] = shapely.transform(
+        simple.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS)
+    )
+    return frame
 
 
 def map_html(m: folium.Map) -> str:
@@ -160,8 +177,7 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
 def _municipality_layer(
     result: Reach, colormap: branca.colormap.LinearColormap
 ) -> folium.FeatureGroup:
-    frame = reach_municipalities(result)
-    frame["geometry"] = frame.geometry.simplify(SIMPLIFY_DEGREES)
+    frame = _display(reach_municipalities(result), SIMPLIFY_DEGREES)
     frame["mean_minutes"] = frame["mean_minutes"].round(1)
     frame["population"] = frame["population"].round().astype(int)
 
@@ -194,8 +210,7 @@ def _municipality_layer(
 
 
 def _region_outlines(landscape: Landscape) -> folium.FeatureGroup:
-    regions = landscape.region_layer("roaz").copy()
-    regions["geometry"] = regions.geometry.simplify(SIMPLIFY_DEGREES * 2)
+    regions = _display(landscape.region_layer("roaz"), SIMPLIFY_DEGREES * 2)
     regions["name"] = landscape.roaz_regions["roaz_name"].reindex(regions.index)
     frame = regions.reset_index()[["roaz", "name", "geometry"]]
     layer = folium.FeatureGroup(name="ROAZ regions", show=True)
@@ -400,8 +415,8 @@ def _plan_municipality_layer(
 ) -> folium.FeatureGroup:
     frame = municipalities[
         ["gemeentecode", "name", "patients", "mean_minutes", "main_site", "main_share", "geometry"]
-    ].copy()
-    frame["geometry"] = frame.geometry.simplify(SIMPLIFY_DEGREES)
+    ]
+    frame = _display(frame, SIMPLIFY_DEGREES)
     frame["patients"] = frame["patients"].round(2)
     frame["mean_minutes"] = frame["mean_minutes"].round(1)
     frame["main_share"] = frame["main_share"].fillna(0).round(0)

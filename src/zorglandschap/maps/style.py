@@ -33,6 +33,8 @@ MINUTES_COLOURS = ["#1a9850", "#91cf60", "#fee08b", "#fc8d59", "#d73027"]
 NO_VALUE_COLOUR = "#cccccc"
 #: Simplification tolerance of the region polygons drawn on the map, degrees (≈ 50 m).
 SIMPLIFY_DEGREES = 0.0005
+#: Decimals kept in the coordinates drawn on a map: 5 ≈ 1 m, well below the simplification.
+COORDINATE_DECIMALS = 5
 
 #: Site colours of a concentration plan by change against the baseline (ColorBrewer "Dark2"
 #: and "RdBu", colour-blind safe).
