@@ -43,6 +43,7 @@ window.addEventListener("load", function () { setTimeout(function () {
     var m = window[k];
     if (typeof L === "undefined" || !(m instanceof L.Map)) { return; }
     out.maps += 1; out.zoom = m.getZoom(); out.bounds = m.getBounds().toBBoxString();
+    out.labels_hidden = m.getContainer().classList.contains("zl-far");
     m.eachLayer(function (layer) {
       if (layer instanceof L.CircleMarker) {
         var c = layer.options.fillColor || layer.options.color;
@@ -50,7 +51,10 @@ window.addEventListener("load", function () { setTimeout(function () {
       }
       if (layer.feature) { out.features += 1; }
       var tip = layer.getTooltip && layer.getTooltip();
-      if (tip && tip.options.permanent) { out.labels.push(String(tip.getContent())); }
+      if (tip && tip.options.permanent) {
+        var d = document.createElement("div"); d.innerHTML = String(tip.getContent());
+        out.labels.push(d.textContent.trim());
+      }
     });
   });
   document.querySelectorAll(".leaflet-control-layers-overlays label span span, " +

@@ -22,6 +22,7 @@ from zorglandschap.cli.app import (
     console,
     print_json,
 )
+from zorglandschap.cli.figure import BeforeAfterOption, RegionOption, save_written
 from zorglandschap.vocab import RegionLayer
 
 
@@ -123,6 +124,8 @@ def map_command(
     block: BlockOption = "day",
     minutes: MinutesOption = None,
     fixed_minutes: FixedMinutesOption = None,
+    region: RegionOption = None,
+    before_after: BeforeAfterOption = False,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -131,11 +134,21 @@ def map_command(
     ] = None,
     regions: RegionsOption = None,
 ) -> None:
-    """An interactive HTML map of reach and sensitive sites (open it in a browser)."""
-    from zorglandschap.maps import reach_map, save_map
+    """An interactive HTML map of reach and sensitive sites (opens offline in a browser)."""
+    from zorglandschap.cli.figure import map_inputs
+    from zorglandschap.maps import before_after_map, reach_map, save_map
 
-    result, state = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    inputs = map_inputs(
+        regions, sites, service, block, minutes, fixed_minutes, region, before_after
+    )
+    if inputs.before is not None:
+        assert inputs.baseline is not None
+        m = before_after_map(
+            inputs.before, inputs.after, inputs.baseline, inputs.state, region=inputs.region
+        )
+    else:
+        m = reach_map(inputs.after, inputs.state, region=inputs.region, baseline=inputs.baseline)
     if out is None:
-        out = Path("maps") / f"reach-{Path(sites).stem}-{service}-{block}.html"
-    path = save_map(reach_map(result, state), out)
+        out = Path("maps") / f"{inputs.stem}.html"
+    path = save_written(lambda: save_map(m, out), out)
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB): open it in a browser.")

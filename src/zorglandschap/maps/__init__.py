@@ -5,7 +5,13 @@ The GIS layers they are drawn from, and the GeoPackage writer, live in :mod:`zor
 they are re-exported here for the callers of the former ``zorglandschap.maps`` module.
 """
 
-from zorglandschap.maps.interactive import concentration_map, map_html, reach_map, save_map
+from zorglandschap.maps.interactive import (
+    before_after_map,
+    concentration_map,
+    map_html,
+    reach_map,
+    save_map,
+)
 from zorglandschap.maps.style import (
     CHANGE_COLOURS,
     CHANGE_LABELS,
@@ -22,6 +28,7 @@ __all__ = [
     "MINUTES_COLOURS",
     "SEH_COLOURS",
     "SEH_LABELS",
+    "before_after_map",
     "concentration_layers",
     "concentration_map",
     "map_html",

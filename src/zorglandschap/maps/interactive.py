@@ -1,21 +1,27 @@
-"""Interactive maps (folium): reach and sensitive sites; concentration plans.
+"""Interactive maps (folium): reach and sensitive sites, before/after a scenario, concentration
+plans — nationally or for one region.
 
-A reach map shows, per municipality, the population-weighted mean RIVM composite time to the
-nearest open site (colour) and whether anyone there lives beyond the norm (thick outline); the
-PC4 areas beyond the norm (red circles, sized by inhabitants); the sites by state (24/7 SEH,
-limited hours, spoedpost, closed) with what closing each would cost; the ambulance posts staffed
-in the block; and the ROAZ regions. Each layer can be switched on and off; a legend explains
-the colours.
+A reach map (:func:`reach_map`) shows, per municipality, the population-weighted mean RIVM
+composite time to the nearest open site (colour) and whether anyone there lives beyond the norm
+(thick outline); the PC4 areas beyond the norm (circles sized by inhabitants); the sites by
+state (24/7 SEH, limited hours, spoedpost, closed) with rings for acute obstetrics, complex-care
+centres and sites the scenario changes, popups with what closing each would cost, and short-name
+labels at regional zoom; the ambulance posts staffed in the block; and ROAZ, IZA and province
+outlines. :func:`before_after_map` shows a scenario against its baseline: the two as a toggle
+and the added minutes per municipality. A concentration map (:func:`concentration_map`) shows a
+plan: where patients are assigned (municipalities coloured by their mean minutes, flows to the
+sites), which sites offer the intervention with their volume against the norm, and which teams
+start or stop.
 
-A concentration map (:func:`concentration_map`) shows a plan: where patients are assigned
-(municipalities coloured by their mean minutes, flows to the sites), which sites offer the
-intervention with their volume against the norm, and which teams start or stop.
+With ``region=`` (:func:`~zorglandschap.report.region.parse_region`) a map shows one region,
+fitted to it, cut from the national result: the figures are the national run's for the
+region's PC4 areas, and the sites across the border that serve them are drawn too.
 
-Both are drawn from the result's GIS layers (:mod:`zorglandschap.report.layers`) in the colours
-of :mod:`zorglandschap.maps.style`. Maps are reproducible: the same inputs give the same HTML
-bytes (element ids are numbered, not random). They are self-contained: Leaflet and jQuery are
-inlined (:mod:`zorglandschap.maps._offline`), so a map opens offline; the OpenStreetMap tiles
-are added when the browser is online.
+Maps are drawn from the result's GIS layers (:mod:`zorglandschap.report.layers`) in the
+colours of :mod:`zorglandschap.maps.style`. The title, layer list and legend stand in a panel
+beside the map, never on the country. Maps are reproducible (element ids are numbered, not
+random) and self-contained: Leaflet and jQuery are inlined (:mod:`zorglandschap.maps._offline`),
+so a map opens offline; the OpenStreetMap tiles are added when the browser is online.
 
 Examples
 --------
@@ -31,132 +37,251 @@ True
 
 from __future__ import annotations
 
-import html as html_escape
-import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import branca
 import folium
-import geopandas as gpd
-import numpy as np
 import pandas as pd
-import shapely
 
 from zorglandschap.access import Reach, sensitive_sites
 from zorglandschap.files import atomic_write_text
 from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
+from zorglandschap.maps import _plan_layers as plan
+from zorglandschap.maps import _reach_layers as layers
 from zorglandschap.maps._offline import OfflineMap, inline_assets
 from zorglandschap.maps._page import (
+    difference_legend_html,
     number_elements,
+    panel_html,
+    panel_script,
+    panel_style,
     plan_legend_html,
     reach_legend_html,
-    title_html,
 )
-from zorglandschap.maps.style import (
-    BEYOND_EDGE,
-    BEYOND_FILL,
-    BEYOND_OUTLINE,
-    CHANGE_COLOURS,
-    CHANGE_LABELS,
-    COMPOSITE_NOTE,
-    COORDINATE_DECIMALS,
-    PLAN_NOTE,
-    POST_COLOUR,
-    ROAZ_OUTLINE,
-    SEH_COLOURS,
-    SEH_LABELS,
-    SIMPLIFY_DEGREES,
-    fill,
-    minutes_ramp,
+from zorglandschap.maps.style import COMPOSITE_NOTE, PLAN_NOTE, difference_ramp, minutes_ramp
+from zorglandschap.report.layers import (
+    concentration_layers,
+    reach_difference,
+    reach_municipalities,
+    reach_sites,
 )
-from zorglandschap.report.layers import concentration_layers, reach_municipalities
+from zorglandschap.report.region import RegionView, region_reach, serving_sites
 
 if TYPE_CHECKING:
     from zorglandschap.optimise.concentration import ConcentrationResult
 
-__all__ = ["concentration_map", "map_html", "reach_map", "save_map"]
+__all__ = ["before_after_map", "concentration_map", "map_html", "reach_map", "save_map"]
 
 
 def reach_map(
     result: Reach,
     state: SiteState,
     *,
+    region: RegionView | None = None,
+    baseline: SiteState | None = None,
     sensitive: pd.DataFrame | None = None,
     title: str | None = None,
 ) -> folium.Map:
-    """An interactive map of a reach result.
+    """An interactive map of a reach result, of the whole result or of one region.
 
     Parameters
     ----------
     result
-        From :func:`zorglandschap.access.reach`.
+        From :func:`zorglandschap.access.reach`, computed on the whole country when a region
+        is shown (so that the region's figures are the national ones).
     state
         The site state the reach was computed on (to draw closed sites and spoedposts too).
+    region
+        Show only this region (:func:`~zorglandschap.report.region.parse_region`): its PC4
+        areas, the sites in it and those that serve it, fitted to it.
+    baseline
+        The state a scenario changed: sites whose services differ are ringed.
     sensitive
-        From :func:`zorglandschap.access.sensitive_sites`; computed from ``result`` if omitted.
+        From :func:`zorglandschap.access.sensitive_sites` on the region's points; computed if
+        omitted.
     title
-        Shown at the top; default describes the service, block and site state.
+        Shown in the panel; default describes the service, block, site state and region.
     """
-    landscape = result.landscape
+    view = result if region is None else region_reach(result, region)
     norm = result.minutes_norm
-    sensitive = sensitive if sensitive is not None else sensitive_sites(result, top=5)
-    m = _base_map(landscape)
-
+    sensitive = sensitive if sensitive is not None else sensitive_sites(view, top=5)
+    m, bounds = _base_map(result.landscape, region, serving=_nearest_sites(view, region))
     colormap = minutes_ramp(15, norm, caption="mean composite minutes to the nearest open site")
-    _municipality_layer(result, colormap).add_to(m)
-    _region_outlines(landscape).add_to(m)
-    _beyond_layer(result).add_to(m)
-    _posts_layer(result).add_to(m)
-    _sites_layer(result, state, sensitive).add_to(m)
+    if region is not None:
+        layers.context_layer(result.landscape, region, bounds).add_to(m)
+    frame = _municipalities(view, region)
+    layers.municipality_layer(frame, colormap, norm).add_to(m)
+    _add_common(m, view, state, baseline, sensitive, region, bounds)
+    return _finish(
+        m,
+        title or _heading(view, region),
+        _summary_line(view),
+        COMPOSITE_NOTE,
+        reach_legend_html(norm, colormap),
+    )
+
+
+def before_after_map(
+    before: Reach,
+    after: Reach,
+    before_state: SiteState,
+    after_state: SiteState,
+    *,
+    region: RegionView | None = None,
+    title: str | None = None,
+) -> folium.Map:
+    """A scenario against its baseline: before and after as a toggle, and the difference.
+
+    The layer list's first three entries are exclusive (radio buttons): the municipalities'
+    mean minutes before, after, and the added minutes (after − before) with the people newly
+    beyond the norm outlined. The PC4 areas beyond the norm after the change, and the sites in
+    the scenario's state (changed ones ringed) are on top. Both results must be computed on
+    the same (national) landscape.
+    """
+    one = before if region is None else region_reach(before, region)
+    two = after if region is None else region_reach(after, region)
+    norm = after.minutes_norm
+    serving = _nearest_sites(two, region)
+    m, bounds = _base_map(after.landscape, region, serving=serving, tiles_overlay=True)
+    colormap = minutes_ramp(15, norm, caption="mean composite minutes to the nearest open site")
+    if region is not None:
+        layers.context_layer(after.landscape, region, bounds).add_to(m)
+    ramp = difference_ramp()
+    difference = reach_difference(one, two)
+    if region is not None:
+        difference = difference[difference["gemeentecode"].isin(region.municipalities)]
+    for reach_view, label in ((one, "Before"), (two, "After")):
+        name = f"{label}: mean minutes, sites {reach_view.state_name}"
+        frame = _municipalities(reach_view, region)
+        layers.municipality_layer(
+            frame, colormap, norm, name=name, overlay=False, show=False
+        ).add_to(m)
+    layers.difference_layer(difference, ramp, overlay=False).add_to(m)
+    layers.beyond_layer(one, name=f"PC4 beyond {norm:g} min before", show=False).add_to(m)
+    sensitive = sensitive_sites(two, top=5)
+    _add_common(m, two, after_state, before_state, sensitive, region, bounds)
+    s1, s2 = one.summary(), two.summary()
+    line = (
+        f"before: {s1['beyond']:,} beyond {norm:g} min, mean {s1['mean_minutes']} min; after: "
+        f"{s2['beyond']:,} beyond, mean {s2['mean_minutes']} min "
+        f"({s2['beyond'] - s1['beyond']:+,} beyond)"
+    )
+    heading = title or f"Before / after: {after.state_name} against {before.state_name}"
+    if region is not None and title is None:
+        heading += f" — {region.label}"
+    legend = reach_legend_html(norm, colormap) + difference_legend_html(ramp)
+    return _finish(m, heading, line, COMPOSITE_NOTE, legend)
+
+
+def _add_common(
+    m: folium.Map,
+    view: Reach,
+    state: SiteState,
+    baseline: SiteState | None,
+    sensitive: pd.DataFrame,
+    region: RegionView | None,
+    bounds: layers.Bounds,
+) -> None:
+    """Outlines, PC4 areas beyond, posts, sites and labels, and the layer list."""
+    for outline in layers.outline_layers(view.landscape, region):
+        outline.add_to(m)
+    layers.beyond_layer(view).add_to(m)
+    layers.posts_layer(view, bounds if region is not None else None).add_to(m)
+    site_ids = _site_ids(view, state, region)
+    sites = reach_sites(view, state, baseline=baseline, sensitive=sensitive, site_ids=site_ids)
+    for layer in layers.site_layers(sites, view, sensitive, region=region):
+        layer.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
 
-    summary = result.summary()
-    heading = title or (
-        f"{result.service.upper()} within {norm:g} minutes — {result.block}, sites {result.state_name}"
-    )
-    line = (
-        f"{summary['within']:,} of {summary['population']:,} inhabitants within {norm:g} min "
-        f"({100 * summary['share_within']:.2f} %); {summary['beyond']:,} beyond; "
-        f"{summary['open_sites']} open sites"
-    )
-    return _finish(m, title_html(heading, line, COMPOSITE_NOTE), reach_legend_html(norm, colormap))
+
+def _municipalities(view: Reach, region: RegionView | None) -> pd.DataFrame:
+    frame = reach_municipalities(view)
+    if region is not None:
+        frame = frame[frame["gemeentecode"].isin(region.municipalities)]
+    return frame
 
 
-def _base_map(landscape: Landscape) -> folium.Map:
-    """An OpenStreetMap base map fitted to the landscape's municipalities."""
-    bounds = landscape.municipalities.total_bounds  # lon/lat
+def _site_ids(view: Reach, state: SiteState, region: RegionView | None) -> list[str]:
+    """All sites; for a region, those in it and the open sites that serve its PC4 areas."""
+    sites = view.landscape.sites
+    if region is None:
+        return list(sites.index)
+    inside = set(sites.index[sites["gemeentecode"].isin(region.municipalities)])
+    wanted = inside | set(serving_sites(view))
+    return [s for s in sites.index if s in wanted and s in state.services.index]
+
+
+def _heading(view: Reach, region: RegionView | None) -> str:
+    text = (
+        f"{view.service.upper()} within {view.minutes_norm:g} minutes — {view.block}, "
+        f"sites {view.state_name}"
+    )
+    return text if region is None else f"{text} — {region.label}"
+
+
+def _summary_line(view: Reach) -> str:
+    s = view.summary()
+    return (
+        f"{s['within']:,} of {s['population']:,} inhabitants within {s['minutes']:g} min "
+        f"({100 * s['share_within']:.2f} %); {s['beyond']:,} beyond; mean {s['mean_minutes']} "
+        f"min, P90 {s['p90_minutes']} min; {s['open_sites']} open sites in the country"
+    )
+
+
+def _nearest_sites(view: Reach, region: RegionView | None) -> list[str]:
+    """For a region: the open sites nearest to at least one of its PC4 areas."""
+    if region is None:
+        return []
+    return sorted({str(s) for s in view.points["site_id"] if s})
+
+
+def _base_map(
+    landscape: Landscape,
+    region: RegionView | None = None,
+    *,
+    serving: list[str] | None = None,
+    tiles_overlay: bool = False,
+) -> tuple[folium.Map, layers.Bounds]:
+    """A map fitted to the landscape, or to the region and the sites nearest to its people;
+    OpenStreetMap tiles when online.
+
+    Returns the map and the bounds of what it shows around the region (for context layers).
+    """
+    west, south, east, north = (
+        tuple(float(v) for v in landscape.municipalities.total_bounds)
+        if region is None
+        else region.bounds(landscape)
+    )
+    if serving:
+        where = landscape.sites.loc[serving]
+        west, east = min(west, float(where["lon"].min())), max(east, float(where["lon"].max()))
+        south, north = min(south, float(where["lat"].min())), max(north, float(where["lat"].max()))
     m = OfflineMap(
-        location=[(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2],
-        tiles="OpenStreetMap",
+        location=[(south + north) / 2, (west + east) / 2],
+        tiles=None,
         control_scale=True,
         prefer_canvas=True,
+        zoom_snap=0.25,
     )
-    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return m
+    folium.TileLayer(
+        "OpenStreetMap", name="OpenStreetMap (when online)", overlay=tiles_overlay
+    ).add_to(m)
+    m.fit_bounds([[south, west], [north, east]])
+    return m, layers.widen((west, south, east, north))
 
 
-def _finish(m: folium.Map, title: str, legend: str) -> folium.Map:
-    """Add the title and legend boxes and number the elements (reproducible HTML)."""
+def _finish(m: folium.Map, heading: str, line: str, note: str, legend: str) -> folium.Map:
+    """Add the side panel, inline the scripts and number the elements (reproducible HTML)."""
     page = m.get_root()
     assert isinstance(page, branca.element.Figure)
-    page.html.add_child(branca.element.Element(title))
-    page.html.add_child(branca.element.Element(legend))
+    page.header.add_child(branca.element.Element(panel_style()), name="zl_style")
+    page.html.add_child(branca.element.Element(panel_html(heading, line, note, legend)))
     inline_assets(m)
     number_elements(m)
+    page.html.add_child(branca.element.Element(panel_script(m)), name="zl_script")
     return m
-
-
-def _display(frame: gpd.GeoDataFrame, tolerance: float) -> gpd.GeoDataFrame:
-    """``frame`` with its geometry simplified by ``tolerance`` (degrees) and its coordinates
-    rounded to :data:`~zorglandschap.maps.style.COORDINATE_DECIMALS` (smaller files)."""
-    frame = frame.copy()
-    simple = frame.geometry.simplify(tolerance)
-    frame["geometry"] = shapely.transform(
-        simple.to_numpy(), lambda xy: np.round(xy, COORDINATE_DECIMALS)
-    )
-    return frame
 
 
 def map_html(m: folium.Map) -> str:
@@ -167,158 +292,6 @@ def map_html(m: folium.Map) -> str:
 def save_map(m: folium.Map, path: str | Path) -> Path:
     """Write the map to ``path`` atomically (folders created), returning the path."""
     return atomic_write_text(path, map_html(m))
-
-
-# ------------------------------------------------------------------------------------------
-# layers
-# ------------------------------------------------------------------------------------------
-
-
-def _municipality_layer(
-    result: Reach, colormap: branca.colormap.LinearColormap
-) -> folium.FeatureGroup:
-    frame = _display(reach_municipalities(result), SIMPLIFY_DEGREES)
-    frame["mean_minutes"] = frame["mean_minutes"].round(1)
-    frame["population"] = frame["population"].round().astype(int)
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        props = feature["properties"]
-        has_beyond = props["beyond"] > 0
-        return {
-            "fillColor": fill(colormap, props["mean_minutes"]),
-            "fillOpacity": 0.55,
-            "color": BEYOND_OUTLINE if has_beyond else "#ffffff",
-            "weight": 2.5 if has_beyond else 0.5,
-        }
-
-    layer = folium.FeatureGroup(name="Municipalities: mean minutes", show=True)
-    folium.GeoJson(
-        frame.to_json(drop_id=True),
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "population", "mean_minutes", "beyond"],
-            aliases=[
-                "municipality",
-                "inhabitants",
-                "mean minutes",
-                f"beyond {result.minutes_norm:g} min",
-            ],
-            localize=True,
-        ),
-    ).add_to(layer)
-    return layer
-
-
-def _region_outlines(landscape: Landscape) -> folium.FeatureGroup:
-    regions = _display(landscape.region_layer("roaz"), SIMPLIFY_DEGREES * 2)
-    regions["name"] = landscape.roaz_regions["roaz_name"].reindex(regions.index)
-    frame = regions.reset_index()[["roaz", "name", "geometry"]]
-    layer = folium.FeatureGroup(name="ROAZ regions", show=True)
-    folium.GeoJson(
-        frame.to_json(drop_id=True),
-        style_function=lambda _: {
-            "fill": False,
-            "color": ROAZ_OUTLINE,
-            "weight": 1.5,
-            "dashArray": "6 4",
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["roaz", "name"], aliases=["ROAZ", "region"]),
-    ).add_to(layer)
-    return layer
-
-
-def _beyond_layer(result: Reach) -> folium.FeatureGroup:
-    beyond = result.beyond_points()
-    pc4 = result.landscape.pc4
-    names = result.landscape.municipalities["name"]
-    layer = folium.FeatureGroup(name=f"PC4 areas beyond {result.minutes_norm:g} min", show=True)
-    for code, row in beyond.sort_index().iterrows():
-        minutes = (
-            "no open site reachable"
-            if not math.isfinite(row["minutes"])
-            else f"{row['minutes']:.0f} min"
-        )
-        folium.CircleMarker(
-            location=[float(pc4.at[code, "lat"]), float(pc4.at[code, "lon"])],
-            radius=float(2 + math.sqrt(row["population"]) / 12),
-            color=BEYOND_EDGE,
-            weight=1,
-            fill=True,
-            fill_color=BEYOND_FILL,
-            fill_opacity=0.8,
-            tooltip=(
-                f"PC4 {code}, {html_escape.escape(str(names.get(row['gemeentecode'], '')))}: "
-                f"{int(round(row['population'])):,} inhabitants, {minutes}"
-            ),
-        ).add_to(layer)
-    return layer
-
-
-def _posts_layer(result: Reach) -> folium.FeatureGroup:
-    from zorglandschap.access import staffed_posts
-
-    posts = result.landscape.posts
-    staffed = staffed_posts(result.landscape, block=result.block)
-    layer = folium.FeatureGroup(name=f"Ambulance posts staffed ({result.block})", show=False)
-    for post_id in staffed:
-        row = posts.loc[post_id]
-        folium.CircleMarker(
-            location=[float(row["lat"]), float(row["lon"])],
-            radius=3,
-            color=POST_COLOUR,
-            weight=1,
-            fill=True,
-            fill_opacity=0.9,
-            tooltip=f"Ambulance post {html_escape.escape(str(row['name']))} ({row['availability']})",
-        ).add_to(layer)
-    return layer
-
-
-def _sites_layer(result: Reach, state: SiteState, sensitive: pd.DataFrame) -> folium.FeatureGroup:
-    sites = result.landscape.sites
-    services = state.services.reindex(sites.index)
-    open_ids = set(result.open_site_ids)
-    layer = folium.FeatureGroup(name="Hospital sites", show=True)
-    for site_id in sites.index:
-        row = sites.loc[site_id]
-        seh = str(services.at[site_id, "seh"])
-        is_open = site_id in open_ids
-        if result.service == "seh":
-            colour = SEH_COLOURS.get(seh, "#636363")
-            status = SEH_LABELS.get(seh, seh)
-        else:
-            colour = SEH_COLOURS["24/7"] if is_open else SEH_COLOURS["none"]
-            status = "acute obstetrics" if is_open else "no acute obstetrics"
-        lines = [
-            f"<b>{html_escape.escape(str(row['name']))}</b>",
-            f"site id: {site_id}",
-            f"{status}; {'open' if is_open else 'not open'} in the {result.block} block",
-            f"acute obstetrics: {'yes' if bool(services.at[site_id, 'av']) else 'no'}",
-        ]
-        if site_id in sensitive.index:
-            extra = int(sensitive.at[site_id, "extra_beyond"])
-            lines.append(
-                f"if it alone closes: <b>{extra:,}</b> more inhabitants beyond {result.minutes_norm:g} min"
-            )
-            where = sensitive.at[site_id, "municipalities"]
-            if where:
-                listing = ", ".join(f"{html_escape.escape(n)} {v:,}" for n, v in where.items())
-                lines.append(f"they live in: {listing}")
-        extra_beyond = (
-            int(sensitive.at[site_id, "extra_beyond"]) if site_id in sensitive.index else 0
-        )
-        folium.CircleMarker(
-            location=[float(row["lat"]), float(row["lon"])],
-            radius=float(6 + min(10, math.sqrt(extra_beyond) / 40)) if is_open else 5.0,
-            color="#000000" if is_open else colour,
-            weight=1.5 if is_open else 1,
-            fill=True,
-            fill_color=colour,
-            fill_opacity=0.95 if is_open else 0.5,
-            tooltip=html_escape.escape(str(row["name"])),
-            popup=folium.Popup("<br>".join(lines), max_width=320),
-        ).add_to(layer)
-    return layer
 
 
 # ------------------------------------------------------------------------------------------
@@ -354,13 +327,13 @@ def concentration_map(
         If the result has no plan (infeasible, or none found in time), or its demand points are
         not the landscape's municipalities or PC4s.
     """
-    layers = concentration_layers(result, landscape)
-    m = _base_map(landscape)
+    gis = concentration_layers(result, landscape)
+    m, _ = _base_map(landscape)
     legend: branca.colormap.LinearColormap | None = None
     several = len(result.interventions) > 1
     for k, p in enumerate(result.interventions):
         # layer names stay short (the layer control must not cover the title)
-        prefix = f"{_intervention_name(landscape, p)}: " if several else ""
+        prefix = f"{plan.intervention_name(landscape, p)}: " if several else ""
         overall = result.indicators[
             (result.indicators["intervention"] == p) & (result.indicators["region"] == "all")
         ]
@@ -368,17 +341,17 @@ def concentration_map(
         colormap = minutes_ramp(0, limit)
         if legend is None:
             legend = colormap
-        mine = {name: frame[frame["intervention"] == p] for name, frame in layers.items()}
+        mine = {name: frame[frame["intervention"] == p] for name, frame in gis.items()}
         show = k == 0
-        _plan_municipality_layer(mine["municipalities"], colormap, prefix, show=show).add_to(m)
-        _flow_layer(mine["flows"], mine["sites"], prefix, show=show).add_to(m)
-        _plan_sites_layer(mine["sites"], prefix, show=show).add_to(m)
-    _region_outlines(landscape).add_to(m)
-    # with several interventions the open layer list would cover the title: it opens on hover
-    folium.LayerControl(collapsed=several).add_to(m)
+        plan.plan_municipality_layer(mine["municipalities"], colormap, prefix, show=show).add_to(m)
+        plan.flow_layer(mine["flows"], mine["sites"], prefix, show=show).add_to(m)
+        plan.plan_sites_layer(mine["sites"], prefix, show=show).add_to(m)
+    for outline in layers.outline_layers(landscape, None):
+        outline.add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
 
     d = result.to_dict()
-    names = ", ".join(_intervention_name(landscape, p) for p in result.interventions)
+    names = ", ".join(plan.intervention_name(landscape, p) for p in result.interventions)
     norms = sorted({float(v) for v in result.sites["norm"]})
     offering = result.sites[result.sites["offers"]]
     heading = title or (
@@ -393,98 +366,7 @@ def concentration_map(
         f"start; solved on {result.demand_level} demand"
     )
     if several:
-        first = _intervention_name(landscape, result.interventions[0])
-        line += f"; map shows {first}, the others are in the layer list (top right)"
+        first = plan.intervention_name(landscape, result.interventions[0])
+        line += f"; map shows {first}, the others are in the layer list"
     assert legend is not None  # a plan has at least one intervention
-    return _finish(m, title_html(heading, line, PLAN_NOTE), plan_legend_html(legend))
-
-
-def _intervention_name(landscape: Landscape, intervention: str) -> str:
-    norms = landscape.norms
-    if intervention in norms.index and "intervention" in norms.columns:
-        return str(norms.at[intervention, "intervention"])
-    return intervention
-
-
-def _plan_municipality_layer(
-    municipalities: gpd.GeoDataFrame,
-    colormap: branca.colormap.LinearColormap,
-    prefix: str,
-    *,
-    show: bool,
-) -> folium.FeatureGroup:
-    frame = municipalities[
-        ["gemeentecode", "name", "patients", "mean_minutes", "main_site", "main_share", "geometry"]
-    ]
-    frame = _display(frame, SIMPLIFY_DEGREES)
-    frame["patients"] = frame["patients"].round(2)
-    frame["mean_minutes"] = frame["mean_minutes"].round(1)
-    frame["main_share"] = frame["main_share"].fillna(0).round(0)
-
-    def style(feature: dict[str, Any]) -> dict[str, Any]:
-        colour = fill(colormap, feature["properties"]["mean_minutes"])
-        return {"fillColor": colour, "fillOpacity": 0.55, "color": "#ffffff", "weight": 0.5}
-
-    layer = folium.FeatureGroup(name=f"{prefix}Minutes to the assigned site", show=show)
-    folium.GeoJson(
-        frame.to_json(drop_id=True),
-        style_function=style,
-        tooltip=folium.GeoJsonTooltip(
-            fields=["name", "patients", "mean_minutes", "main_site", "main_share"],
-            aliases=["municipality", "patients a year", "mean minutes", "goes to", "% of them"],
-            localize=True,
-        ),
-    ).add_to(layer)
-    return layer
-
-
-def _flow_layer(
-    flows: gpd.GeoDataFrame, sites: gpd.GeoDataFrame, prefix: str, *, show: bool
-) -> folium.FeatureGroup:
-    biggest = float(flows["patients"].max()) if len(flows) else 1.0
-    change = sites.drop_duplicates("site_id").set_index("site_id")["change"]
-    layer = folium.FeatureGroup(name=f"{prefix}Patient flows", show=show)
-    for row in flows.sort_values(["gemeentecode", "site_id"]).itertuples(index=False):
-        colour = CHANGE_COLOURS.get(str(change.get(row.site_id, "keeps")), "#2166ac")
-        folium.PolyLine(
-            locations=[[lat, lon] for lon, lat in row.geometry.coords],
-            color=colour,
-            weight=float(1 + 5 * math.sqrt(row.patients / biggest)),
-            opacity=0.6,
-            tooltip=(
-                f"{html_escape.escape(str(row.municipality))} → "
-                f"{html_escape.escape(str(row.site))}: "
-                f"{row.patients:.1f} patients a year, {row.mean_minutes:.0f} min"
-            ),
-        ).add_to(layer)
-    return layer
-
-
-def _plan_sites_layer(sites: gpd.GeoDataFrame, prefix: str, *, show: bool) -> folium.FeatureGroup:
-    layer = folium.FeatureGroup(name=f"{prefix}Sites", show=show)
-    for row in sites.sort_values(["offers", "site_id"]).itertuples(index=False):
-        site_id = str(row.site_id)
-        change = str(row.change) or "keeps"
-        colour = CHANGE_COLOURS.get(change, "#2166ac")
-        lines = [
-            f"<b>{html_escape.escape(str(row.name))}</b>",
-            f"site id: {html_escape.escape(site_id)}; region {html_escape.escape(str(row.region))}",
-            CHANGE_LABELS.get(change, change),
-        ]
-        if row.offers:
-            lines.append(f"plan: <b>{row.volume:.1f}</b> patients a year (norm {row.norm:g})")
-        if math.isfinite(row.baseline_volume):
-            source = html_escape.escape(str(row.baseline_volume_source))
-            lines.append(f"today: {row.baseline_volume:.0f} a year ({source})")
-        folium.CircleMarker(
-            location=[float(row.geometry.y), float(row.geometry.x)],
-            radius=float(4 + 1.2 * math.sqrt(max(row.volume, 0.0))) if row.offers else 6.0,
-            color="#000000" if row.offers else colour,
-            weight=1.5 if row.offers else 2.5,
-            fill=True,
-            fill_color=colour if row.offers else "#ffffff",
-            fill_opacity=0.9,
-            tooltip=html_escape.escape(str(row.name)),
-            popup=folium.Popup("<br>".join(lines), max_width=320),
-        ).add_to(layer)
-    return layer
+    return _finish(m, heading, line, PLAN_NOTE, plan_legend_html(legend))

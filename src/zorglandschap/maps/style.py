@@ -5,8 +5,10 @@ The interactive maps (:mod:`zorglandschap.maps.interactive`) and the print figur
 a legend row reads the same in a browser and in a PDF.
 
 >>> ramp = minutes_ramp(15, 45)
->>> fill(ramp, 15.0) == MINUTES_COLOURS[0], fill(ramp, 99.0) == MINUTES_COLOURS[-1], fill(ramp, None)
-(True, True, '#cccccc')
+>>> fill(ramp, 15.0)[:7] == MINUTES_COLOURS[0], fill(ramp, 99.0)[:7] == MINUTES_COLOURS[-1]
+(True, True)
+>>> fill(ramp, None)
+'#cccccc'
 """
 
 from __future__ import annotations
@@ -50,7 +52,32 @@ CHANGE_LABELS: dict[str, str] = {
 BEYOND_OUTLINE = "#67001f"
 BEYOND_FILL, BEYOND_EDGE = "#e7298a", "#49006a"
 ROAZ_OUTLINE = "#252525"
+IZA_OUTLINE = "#1b7837"
+PROVINCE_OUTLINE = "#762a83"
 POST_COLOUR = "#2166ac"
+#: Municipalities around a regional view (drawn for context, not coloured by minutes).
+CONTEXT_FILL = "#f4f4f4"
+
+#: Site marks: a ring for acute obstetrics, a dotted ring for a complex-care centre, a dashed
+#: ring for a site whose services the scenario changes.
+AV_COLOUR = "#a6761d"
+CENTRE_COLOUR = "#1b9e77"
+CHANGED_COLOUR = "#6a3d9a"
+
+#: Diverging ramp of added minutes (after − before): blue (faster) → white (no change) →
+#: purple/red (slower), ColorBrewer "RdBu"/"PuRd" ends, colour-blind safe.
+DIFFERENCE_COLOURS = ["#2166ac", "#f7f7f7", "#fcc5c0", "#dd3497", "#7a0177"]
+#: The added minutes at the red end of the difference ramp (an assumption for legibility:
+#: most changes a scenario makes to an SEH add 0–15 minutes where they add any).
+DIFFERENCE_TOP_MINUTES = 15.0
+#: The blue end of the difference ramp (minutes faster).
+DIFFERENCE_LOW_MINUTES = -5.0
+
+#: Site labels (short names) show from this Leaflet zoom level on: a region or province,
+#: not the whole country (zoom 7-8).
+LABEL_MIN_ZOOM = 9
+#: Width of the side panel (title, layer list, legend) beside the interactive map.
+PANEL_WIDTH_PX = 300
 
 #: Source line of the reach maps.
 COMPOSITE_NOTE = (
@@ -67,6 +94,15 @@ PLAN_NOTE = (
 def minutes_ramp(vmin: float, vmax: float, *, caption: str = "") -> branca.colormap.LinearColormap:
     """The minutes colour ramp from ``vmin`` (green) to ``vmax`` (red)."""
     return branca.colormap.LinearColormap(MINUTES_COLOURS, vmin=vmin, vmax=vmax, caption=caption)
+
+
+def difference_ramp(
+    top: float = DIFFERENCE_TOP_MINUTES, low: float = DIFFERENCE_LOW_MINUTES
+) -> branca.colormap.LinearColormap:
+    """The added-minutes ramp from ``low`` (blue, faster) through 0 (white) to ``top``."""
+    return branca.colormap.LinearColormap(
+        DIFFERENCE_COLOURS, index=[low, 0.0, top / 4, top / 2, top], vmin=low, vmax=top
+    )
 
 
 def fill(colormap: branca.colormap.LinearColormap, minutes: float | None) -> str:

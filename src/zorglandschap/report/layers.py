@@ -29,9 +29,18 @@ from zorglandschap.errors import ScenarioError
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
     from zorglandschap.landscape import Landscape
+    from zorglandschap.landscape.state import SiteState
     from zorglandschap.optimise.concentration import ConcentrationResult
 
-__all__ = ["concentration_layers", "patient_centres", "reach_municipalities"]
+__all__ = [
+    "concentration_layers",
+    "patient_centres",
+    "reach_difference",
+    "reach_municipalities",
+    "reach_sites",
+    "short_name",
+    "site_interventions",
+]
 
 
 # ------------------------------------------------------------------------------------------
@@ -63,6 +72,90 @@ def reach_municipalities(result: Reach) -> gpd.GeoDataFrame:
     frame = frame.reset_index()
     columns = ["gemeentecode", "name", "population", "mean_minutes", "beyond", "geometry"]
     return gpd.GeoDataFrame(frame[columns], geometry="geometry", crs=frame.crs)
+
+
+def reach_difference(before: Reach, after: Reach) -> gpd.GeoDataFrame:
+    """Per municipality: mean minutes and people beyond before and after, and the difference.
+
+    Columns ``gemeentecode, name, population, before_minutes, after_minutes, added_minutes``
+    (after − before, population-weighted), ``max_added`` (the most any PC4 area of it gains),
+    ``before_beyond, after_beyond, added_beyond`` and the polygon. Both results must cover the
+    same PC4 areas (the same landscape or the same regional view).
+    """
+    one, two = reach_municipalities(before), reach_municipalities(after)
+    frame = one[["gemeentecode", "name", "population"]].copy()
+    frame["before_minutes"] = one["mean_minutes"]
+    frame["after_minutes"] = two["mean_minutes"]
+    frame["added_minutes"] = two["mean_minutes"] - one["mean_minutes"]
+    gain = after.points["minutes"] - before.points["minutes"].reindex(after.points.index)
+    gain = gain.where(np.isfinite(gain), np.nan)
+    most = gain.groupby(after.points["gemeentecode"]).max()
+    frame["max_added"] = frame["gemeentecode"].map(most)
+    frame["before_beyond"] = one["beyond"]
+    frame["after_beyond"] = two["beyond"]
+    frame["added_beyond"] = two["beyond"] - one["beyond"]
+    frame["geometry"] = one.geometry
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=one.crs)
+
+
+def short_name(site: pd.Series) -> str:
+    """A site's label on a map: the RIVM file's short name without "ZH" (ziekenhuis)."""
+    text = str(site.get("name_2019_file") or site["name"])
+    return " ".join(word for word in text.split() if word != "ZH")
+
+
+def site_interventions(landscape: Landscape) -> dict[str, list[str]]:
+    """The complex interventions each site offers today (providers table), as popup lines."""
+    from zorglandschap.baseline import baseline_providers
+
+    offered: dict[str, list[str]] = {}
+    for intervention in landscape.norms.index:
+        name = str(landscape.norms.at[intervention, "intervention"])
+        for row in baseline_providers(landscape, str(intervention)).itertuples():
+            volume = "" if not np.isfinite(row.volume) else f": {row.volume:.0f} a year"
+            year = "" if pd.isna(row.volume_year) else f" ({int(row.volume_year)})"
+            offered.setdefault(str(row.site_id), []).append(f"{name}{volume}{year}")
+    return offered
+
+
+def reach_sites(
+    result: Reach,
+    state: SiteState,
+    *,
+    baseline: SiteState | None = None,
+    sensitive: pd.DataFrame | None = None,
+    site_ids: list[str] | None = None,
+) -> gpd.GeoDataFrame:
+    """The sites of a reach map as points: what each offers, whether it is open, what changed.
+
+    Columns ``site_id, name, label`` (:func:`short_name`), ``seh`` (state in ``state``),
+    ``av``, ``open`` (in the result's block), ``serves`` (inhabitants of the result's PC4
+    areas for whom it is the nearest open site), ``extra_beyond`` (from ``sensitive``: more
+    people beyond the norm if it alone closes; 0 where not given), ``seh_before, av_before``
+    and ``changed`` (against ``baseline``; without one, the state itself), ``interventions`` (popup lines, :func:`site_interventions`) and the point. ``site_ids``
+    selects and orders the sites (default all of the landscape's, in its order).
+    """
+    sites = result.landscape.sites
+    ids = list(sites.index) if site_ids is None else list(site_ids)
+    services = state.services.reindex(ids)
+    frame = sites.loc[ids, ["name", "lon", "lat"]].copy()
+    frame["label"] = [short_name(sites.loc[i]) for i in ids]
+    frame["seh"] = services["seh"].astype(str)
+    frame["av"] = services["av"].astype(bool)
+    frame["open"] = [i in set(result.open_site_ids) for i in ids]
+    served = result.points.groupby("site_id")["population"].sum()
+    frame["serves"] = served.reindex(ids).fillna(0.0).round().astype(int).to_numpy()
+    extra = sensitive["extra_beyond"] if sensitive is not None else pd.Series(dtype=int)
+    frame["extra_beyond"] = extra.reindex(ids).fillna(0).astype(int).to_numpy()
+    before = (baseline or state).services.reindex(ids)
+    frame["seh_before"] = before["seh"].astype(str)
+    frame["av_before"] = before["av"].astype(bool)
+    frame["changed"] = (frame["seh"] != frame["seh_before"]) | (frame["av"] != frame["av_before"])
+    offered = site_interventions(result.landscape)
+    frame["interventions"] = ["; ".join(offered.get(i, [])) for i in ids]
+    frame = frame.rename_axis("site_id").reset_index()
+    points = gpd.points_from_xy(frame.pop("lon"), frame.pop("lat"))
+    return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
 # ------------------------------------------------------------------------------------------
