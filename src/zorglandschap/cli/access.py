@@ -135,9 +135,12 @@ def map_command(
     regions: RegionsOption = None,
 ) -> None:
     """An interactive HTML map of reach and sensitive sites (opens offline in a browser)."""
-    from zorglandschap.cli.figure import map_inputs
+    from zorglandschap.cli.figure import map_inputs, prepare_folder
     from zorglandschap.maps import before_after_map, reach_map, save_map
 
+    if out is not None:
+        target = out
+        save_written(lambda: prepare_folder(target), target)
     inputs = map_inputs(
         regions, sites, service, block, minutes, fixed_minutes, region, before_after
     )

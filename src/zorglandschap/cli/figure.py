@@ -13,6 +13,12 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from zorglandschap.cli.app import (
+    BlockOption,
+    FixedMinutesOption,
+    MinutesOption,
+    RegionsOption,
+    ServiceOption,
+    SitesOption,
     app,
     console,
 )
@@ -22,6 +28,7 @@ from zorglandschap.landscape import load_landscape
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
     from zorglandschap.landscape.state import SiteState
+    from zorglandschap.maps.static import Orientation
     from zorglandschap.report.region import RegionView
     from zorglandschap.settings import Settings
     from zorglandschap.vocab import Service
@@ -114,15 +121,80 @@ def map_inputs(
     return MapInputs(after, state, before, baseline, region, stem)
 
 
+def prepare_folder(target: Path) -> Path:
+    """Create ``target``'s folder (so that a path that cannot be written fails before the
+    computation, not after it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def save_written(write: Callable[[], Path], target: Path) -> Path:
     """Run a writer; a file that cannot be written becomes one clear :class:`OutputError`."""
     try:
         return write()
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {exc.filename or target}: {exc.strerror or exc}; give a file path in "
+            f"Cannot write {target}: {exc.strerror or exc}; give a file path in "
             "a folder you can write to."
         ) from None
 
 
-__all__ = ["BeforeAfterOption", "MapInputs", "RegionOption", "app", "console", "map_inputs"]
+@app.command("figure")
+def figure_command(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Figure to write: FIG.png (300 dpi), FIG.pdf or FIG.svg."),
+    ],
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    region: RegionOption = None,
+    before_after: BeforeAfterOption = False,
+    orientation: Annotated[
+        str, typer.Option("--orientation", help="A4 landscape (default) or portrait.")
+    ] = "landscape",
+    regions: RegionsOption = None,
+) -> None:
+    """A print figure (A4, PNG/PDF/SVG) of reach: national, regional, or before/after."""
+    from zorglandschap.maps.static import (
+        ORIENTATIONS,
+        before_after_figure,
+        check_format,
+        reach_figure,
+        save_figure,
+    )
+
+    check_format(out)  # before the (slower) computation
+    save_written(lambda: prepare_folder(out), out)
+    if orientation not in ORIENTATIONS:
+        raise ScenarioError(f"--orientation {orientation!r}: use one of {', '.join(ORIENTATIONS)}.")
+    kind = cast("Orientation", orientation)
+    inputs = map_inputs(
+        regions, sites, service, block, minutes, fixed_minutes, region, before_after
+    )
+    if inputs.before is not None:
+        assert inputs.baseline is not None
+        figure = before_after_figure(
+            inputs.before, inputs.after, inputs.baseline, inputs.state,
+            region=inputs.region, orientation=kind,
+        )  # fmt: skip
+    else:
+        figure = reach_figure(
+            inputs.after, inputs.state, region=inputs.region, baseline=inputs.baseline,
+            orientation=kind,
+        )  # fmt: skip
+    path = save_written(lambda: save_figure(figure, out), out)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB).")
+
+
+__all__ = [
+    "BeforeAfterOption",
+    "MapInputs",
+    "RegionOption",
+    "figure_command",
+    "map_inputs",
+    "prepare_folder",
+    "save_written",
+]

@@ -67,7 +67,7 @@ from zorglandschap.report.layers import (
     reach_municipalities,
     reach_sites,
 )
-from zorglandschap.report.region import RegionView, region_reach, serving_sites
+from zorglandschap.report.region import RegionView, region_reach, view_site_ids
 
 if TYPE_CHECKING:
     from zorglandschap.optimise.concentration import ConcentrationResult
@@ -189,7 +189,7 @@ def _add_common(
         outline.add_to(m)
     layers.beyond_layer(view).add_to(m)
     layers.posts_layer(view, bounds if region is not None else None).add_to(m)
-    site_ids = _site_ids(view, state, region)
+    site_ids = view_site_ids(view, state, region)
     sites = reach_sites(view, state, baseline=baseline, sensitive=sensitive, site_ids=site_ids)
     for layer in layers.site_layers(sites, view, sensitive, region=region):
         layer.add_to(m)
@@ -201,16 +201,6 @@ def _municipalities(view: Reach, region: RegionView | None) -> pd.DataFrame:
     if region is not None:
         frame = frame[frame["gemeentecode"].isin(region.municipalities)]
     return frame
-
-
-def _site_ids(view: Reach, state: SiteState, region: RegionView | None) -> list[str]:
-    """All sites; for a region, those in it and the open sites that serve its PC4 areas."""
-    sites = view.landscape.sites
-    if region is None:
-        return list(sites.index)
-    inside = set(sites.index[sites["gemeentecode"].isin(region.municipalities)])
-    wanted = inside | set(serving_sites(view))
-    return [s for s in sites.index if s in wanted and s in state.services.index]
 
 
 def _heading(view: Reach, region: RegionView | None) -> str:

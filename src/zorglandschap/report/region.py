@@ -30,8 +30,9 @@ from zorglandschap.vocab import REGION_LAYER_NAMES, RegionLayer
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
     from zorglandschap.landscape import Landscape
+    from zorglandschap.landscape.state import SiteState
 
-__all__ = ["RegionView", "parse_region", "region_reach", "serving_sites"]
+__all__ = ["RegionView", "parse_region", "region_reach", "serving_sites", "view_site_ids"]
 
 #: Dutch words accepted for a region layer in ``--region LAYER:NAME``.
 LAYER_ALIASES: dict[str, RegionLayer] = {"gemeente": "municipality", "provincie": "province"}
@@ -120,3 +121,15 @@ def serving_sites(result: Reach) -> list[str]:
     p = result.points
     used = pd.concat([p["site_id"], p["second_site_id"]])
     return sorted({str(s) for s in used if s})
+
+
+def view_site_ids(view: Reach, state: SiteState, region: RegionView | None) -> list[str]:
+    """The sites a map of ``view`` draws: all of the state's; for a region, those in it and
+    the open sites that serve its PC4 areas (in the landscape's order)."""
+    sites = view.landscape.sites
+    known = [s for s in sites.index if s in state.services.index]
+    if region is None:
+        return known
+    inside = set(sites.index[sites["gemeentecode"].isin(region.municipalities)])
+    wanted = inside | set(serving_sites(view))
+    return [s for s in known if s in wanted]
