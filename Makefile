@@ -28,7 +28,7 @@ run: setup
 	  --map maps/concentration-pancreas-20-per-roaz.html
 
 ## The whole test suite, national runs (marked slow) included.
-test: setup browser-assets
+test: setup
 	$(BIN)/python -m pytest
 
 ## Lint, format check and types (ruff and mypy from the dev extra); .ci/run runs it.
@@ -42,15 +42,20 @@ lint: setup
 test-fast: setup
 	$(BIN)/python -m pytest -m "not slow"
 
-## Leaflet and jQuery from the npm registry, for the offline map test in headless Chromium
-## (best effort: without npm or chromium that one test is skipped and says why).
-ASSETS := .cache/browser
-browser-assets: $(ASSETS)/leaflet/dist/leaflet.js
-$(ASSETS)/leaflet/dist/leaflet.js:
-	-mkdir -p $(ASSETS)/leaflet $(ASSETS)/jquery && cd $(ASSETS) \
-	  && npm pack --silent leaflet@1.9.3 jquery@3.7.1 >/dev/null \
-	  && tar xzf leaflet-1.9.3.tgz -C leaflet --strip-components=1 \
-	  && tar xzf jquery-3.7.1.tgz -C jquery --strip-components=1
+## Leaflet and jQuery for the self-contained maps, from the npm registry. The files in
+## src/zorglandschap/maps/assets/ are committed (versions and licences in its README.md): this
+## target re-takes them from the registry and checks them against assets/SHA256SUMS.
+ASSETS := src/zorglandschap/maps/assets
+browser-assets:
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent leaflet@1.9.3 jquery@3.7.1 >/dev/null \
+	  && mkdir leaflet jquery && tar xzf leaflet-1.9.3.tgz -C leaflet --strip-components=1 \
+	  && tar xzf jquery-3.7.1.tgz -C jquery --strip-components=1 \
+	  && cp leaflet/dist/leaflet.js leaflet/dist/leaflet.css leaflet/dist/images/layers.png \
+	    leaflet/dist/images/layers-2x.png leaflet/dist/images/marker-icon.png \
+	    jquery/dist/jquery.min.js $(CURDIR)/$(ASSETS)/ \
+	  && cp leaflet/LICENSE $(CURDIR)/$(ASSETS)/LICENSE-leaflet.txt \
+	  && cp jquery/LICENSE.txt $(CURDIR)/$(ASSETS)/LICENSE-jquery.txt \
+	  && cd $(CURDIR)/$(ASSETS) && sha256sum -c SHA256SUMS && rm -rf $$tmp
 
 ## Benchmarks (on demand; results in bench/RESULTS.md).
 bench: setup

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from zorglandschap.access import reach
+from _browser import open_offline
+from zorglandschap.access import Reach, reach
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
+from zorglandschap.landscape.state import SiteState
 from zorglandschap.maps import (
     CHANGE_COLOURS,
     CHANGE_LABELS,
     SEH_COLOURS,
+    before_after_map,
     concentration_layers,
     concentration_map,
     map_html,
@@ -24,12 +25,14 @@ from zorglandschap.maps import (
     save_layers,
     save_map,
 )
+from zorglandschap.maps._offline import BACKGROUND
+from zorglandschap.maps.style import AV_COLOUR, BEYOND_FILL, LABEL_MIN_ZOOM, PANEL_WIDTH_PX
 from zorglandschap.optimise import ConcentrationResult, landscape_model
+from zorglandschap.report.layers import reach_difference
+from zorglandschap.report.region import parse_region, region_reach
 from zorglandschap.scenario import site_state
 
 REPO = Path(__file__).resolve().parents[1]
-#: Local copies of Leaflet and jQuery for the offline browser test (`make browser-assets`).
-ASSETS = REPO / ".cache" / "browser"
 
 
 @pytest.fixture(scope="module")
@@ -68,48 +71,11 @@ def test_same_inputs_same_bytes(utrecht: Landscape, utrecht_map_html: str, tmp_p
     assert path.read_text(encoding="utf-8") == utrecht_map_html
 
 
-def _offline(html: str) -> str:
-    """Point the map at the local Leaflet and jQuery copies (no network in tests)."""
-    return (
-        html.replace(
-            "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js",
-            (ASSETS / "leaflet/dist/leaflet.js").as_uri(),
-        )
-        .replace(
-            "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css",
-            (ASSETS / "leaflet/dist/leaflet.css").as_uri(),
-        )
-        .replace(
-            "https://code.jquery.com/jquery-3.7.1.min.js",
-            (ASSETS / "jquery/dist/jquery.min.js").as_uri(),
-        )
-    )
-
-
 def _screenshot(html: str, tmp_path: Path) -> np.ndarray:
-    """The page as headless Chromium shows it (1000 x 800), pixels as rows of RGB."""
-    from PIL import Image
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None or not (ASSETS / "leaflet/dist/leaflet.js").exists():
-        pytest.skip(
-            "needs Debian's chromium and `make browser-assets` (Leaflet from the npm registry)"
-        )
-    page = tmp_path / "map.html"
-    page.write_text(_offline(html), encoding="utf-8")
-    shot = tmp_path / "map.png"
-    subprocess.run(
-        [
-            chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
-            f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,800",
-            "--virtual-time-budget=8000", f"--screenshot={shot}", page.as_uri(),
-        ],
-        capture_output=True, timeout=120, check=True,
-    )  # fmt: skip
-    image = Image.open(shot).convert("RGB")
-    assert image.size == (1000, 800)
-    return np.asarray(image).reshape(-1, 3).astype(int)
+    """The page as headless Chromium shows it offline (1000 x 800), pixels as rows of RGB."""
+    opened = open_offline(html, tmp_path / "browser", size=(1000, 800))
+    assert opened.probe["errors"] == [], "JavaScript errors in the page"
+    return opened.pixels.reshape(-1, 3).astype(int)
 
 
 def _shows(pixels: np.ndarray, colour: str) -> int:
@@ -225,3 +191,141 @@ def test_plan_layers_keep_every_patient_and_site_and_open_as_a_geopackage(
     back = pyogrio.read_dataframe(path, layer="sites")
     assert back.crs.to_epsg() == 4326
     assert back["volume"].sum() == pytest.approx(utrecht_plan.sites["volume"].sum())
+
+
+# -- self-contained -----------------------------------------------------------------------
+
+_EXTERNAL = re.compile(r"<(?:script|link)[^>]*(?:src|href)=\"?(?:https?:)?//", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "maps").glob("*.html")))
+def test_committed_maps_load_nothing_from_the_network(name: str) -> None:
+    html = (REPO / "maps" / name).read_text(encoding="utf-8")
+    assert not _EXTERNAL.search(html), "a script or stylesheet comes from the network"
+    assert "L.map(" in html and "jQuery" in html  # Leaflet and jQuery inlined
+    assert len(html.encode()) < 15e6
+
+
+def test_the_browser_probe_reports_javascript_errors(tmp_path: Path) -> None:
+    # the control for the offline tests: a page with an error and a missing script is caught
+    page = (
+        "<!DOCTYPE html><html><head><script src='https://unpkg.com/x.js'></script></head>"
+        "<body><script>notDefinedAnywhere();</script></body></html>"
+    )
+    errors = open_offline(page, tmp_path).probe["errors"]
+    assert any("notDefinedAnywhere" in e for e in errors)
+    assert any("failed to load https://unpkg.com/x.js" in e for e in errors)
+
+
+# -- regional views, layers, before/after (issue 16) --------------------------------------
+
+
+def test_region_selectors_name_the_layer_and_the_valid_names(netherlands: Landscape) -> None:
+    assert parse_region("roaz:ROAZ08", netherlands) == parse_region(
+        "ROAZ:Midden-Nederland", netherlands
+    )
+    assert parse_region("province:zeeland", netherlands).label == "province Zeeland"
+    assert parse_region("gemeente:Sluis", netherlands).municipalities == ("GM1714",)
+    with pytest.raises(
+        ScenarioError, match=r"no iza named 'Zuid Limburg'; did you mean: Zuid-Limburg"
+    ):
+        parse_region("iza:Zuid Limburg", netherlands)
+    with pytest.raises(ScenarioError, match="give LAYER:NAME with LAYER one of municipality"):
+        parse_region("Zeeland", netherlands)
+
+
+@pytest.fixture(scope="module")
+def national_night(netherlands: Landscape) -> tuple[Reach, SiteState]:
+    state = site_state(netherlands, "2025")
+    return reach(netherlands, state, block="night"), state
+
+
+@pytest.mark.slow
+def test_a_regional_map_shows_the_national_figures_of_its_pc4_areas(
+    netherlands: Landscape, national_night: tuple[Reach, SiteState]
+) -> None:
+    national, state = national_night
+    view = parse_region("iza:Zuid-Limburg", netherlands)
+    regional = region_reach(national, view)
+    # the same PC4 rows, the same minutes: nothing recomputed on an extract
+    assert set(regional.points.index) == set(view.pc4(netherlands))
+    assert regional.points["minutes"].equals(national.points.loc[regional.points.index, "minutes"])
+    by_iza = national.by_region("iza").loc["Zuid-Limburg"]
+    s = regional.summary()
+    for key in ("population", "beyond", "mean_minutes", "p90_minutes"):
+        assert s[key] == by_iza[key], key
+    assert (s["mean_minutes"], s["p90_minutes"]) == (23.0, 31.0)  # the issue's national figures
+    html = map_html(reach_map(national, state, region=view))
+    assert f"mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min" in html
+    assert "SEH within 45 minutes — night, sites 2025 — IZA region Zuid-Limburg" in html
+    # the neighbour across the region's border that is nearest for some of its people is drawn
+    assert "Laurentius Ziekenhuis Roermond" in html
+    assert "Zuyderland MC Heerlen" in html  # a label (short name)
+
+
+def _map_area(opened_size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The pixels of the map itself (left of the side panel)."""
+    return (0, 0, opened_size[0] - PANEL_WIDTH_PX, opened_size[1])
+
+
+@pytest.mark.slow
+def test_national_map_opens_offline_with_its_layers_and_markers(
+    national_night: tuple[Reach, SiteState], tmp_path: Path
+) -> None:
+    national, state = national_night
+    opened = open_offline(map_html(reach_map(national, state)), tmp_path)
+    probe = opened.probe
+    assert probe["errors"] == []
+    assert probe["maps"] == 1
+    for layer in ("Municipalities: mean minutes", "ROAZ regions", "IZA regions", "Provinces",
+                  "PC4 areas beyond 45 min", "Hospital sites", "Acute obstetrics (AV)",
+                  "Complex-care centres", "Site labels (regional zoom)"):  # fmt: skip
+        assert layer in probe["overlays"]
+    services = state.services
+    assert probe["markers"][SEH_COLOURS["24/7"]] == int((services["seh"] == "24/7").sum())
+    assert probe["markers"][BEYOND_FILL] == len(national.beyond_points())
+    assert probe["markers"][AV_COLOUR] == int(services["av"].sum())
+    assert len(probe["labels"]) == len(services)
+    # zoomed out on the country: the labels are hidden, and the country fills the map area
+    assert probe["labels_hidden"]
+    assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+    assert opened.shows(SEH_COLOURS["24/7"], box=_map_area((1400, 1000))) > 300
+
+
+@pytest.mark.slow
+def test_regional_map_opens_offline_fitted_to_the_region_with_labels(
+    netherlands: Landscape, national_night: tuple[Reach, SiteState], tmp_path: Path
+) -> None:
+    national, state = national_night
+    view = parse_region("iza:Zuid-Limburg", netherlands)
+    opened = open_offline(map_html(reach_map(national, state, region=view)), tmp_path)
+    probe = opened.probe
+    assert probe["errors"] == []
+    assert probe["zoom"] >= LABEL_MIN_ZOOM
+    assert not probe["labels_hidden"]  # labels shown at regional zoom
+    assert {"UMC Maastricht", "Zuyderland MC Heerlen", "Laurentius Roermond"} <= set(
+        probe["labels"]
+    )
+    west, south, east, north = (float(v) for v in probe["bounds"].split(","))
+    w, s, e, n = view.bounds(netherlands)
+    assert west <= w and east >= e and south <= s and north >= n  # the whole region in view
+    assert east - west < 1.5  # and not the whole country
+    assert "The region shown: IZA region Zuid-Limburg" in probe["overlays"]
+    assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+
+
+def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -> None:
+    baseline = site_state(utrecht, "2025")
+    closed = baseline.with_changes({"diakonessenhuis-utrecht": {"seh": "none"}}, name="no Diak")
+    before = reach(utrecht, baseline, block="night", minutes=20)
+    after = reach(utrecht, closed, block="night", minutes=20)
+    html = map_html(before_after_map(before, after, baseline, closed))
+    for layer in ("Before: mean minutes, sites 2025", "After: mean minutes, sites no Diak",
+                  "Difference: added minutes", "Changed in the scenario"):  # fmt: skip
+        assert layer in html
+    assert "changed in the scenario: SEH 24/7 → no SEH" in html
+    difference = reach_difference(before, after)
+    assert (difference["added_minutes"].dropna() >= -1e-9).all()  # closing a site never helps
+    assert difference["added_minutes"].max() > 0
+    gained = after.points["minutes"] - before.points["minutes"]
+    assert difference["max_added"].max() == pytest.approx(gained.max())

@@ -23,6 +23,7 @@ from zorglandschap.cli.app import (
     app,
     console,
 )
+from zorglandschap.cli.figure import BeforeAfterOption, RegionOption, save_written
 from zorglandschap.vocab import BY_CHOICES, RegionLayer
 
 if TYPE_CHECKING:
@@ -121,6 +122,8 @@ def map_command(
     block: BlockOption = "day",
     minutes: MinutesOption = None,
     fixed_minutes: FixedMinutesOption = None,
+    region: RegionOption = None,
+    before_after: BeforeAfterOption = False,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -129,12 +132,25 @@ def map_command(
     ] = None,
     regions: RegionsOption = None,
 ) -> None:
-    """An interactive HTML map of reach and sensitive sites (open it in a browser)."""
-    from zorglandschap.maps import reach_map, save_map
+    """An interactive HTML map of reach and sensitive sites (opens offline in a browser)."""
+    from zorglandschap.cli.figure import map_inputs, prepare_folder
+    from zorglandschap.maps import before_after_map, reach_map, save_map
 
-    result, state = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    if out is not None:
+        target = out
+        save_written(lambda: prepare_folder(target), target)
+    inputs = map_inputs(
+        regions, sites, service, block, minutes, fixed_minutes, region, before_after
+    )
+    if inputs.before is not None:
+        assert inputs.baseline is not None
+        m = before_after_map(
+            inputs.before, inputs.after, inputs.baseline, inputs.state, region=inputs.region
+        )
+    else:
+        m = reach_map(inputs.after, inputs.state, region=inputs.region, baseline=inputs.baseline)
     if out is None:
-        out = Path("maps") / f"reach-{Path(sites).stem}-{service}-{block}.html"
-    path = save_map(reach_map(result, state), out)
+        out = Path("maps") / f"{inputs.stem}.html"
+    path = save_written(lambda: save_map(m, out), out)
     size = path.stat().st_size / 1e6
     console.print(f"wrote {escape(str(path))} ({size:.1f} MB): open it in a browser.")

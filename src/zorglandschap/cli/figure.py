@@ -1,0 +1,200 @@
+"""``zorglandschap figure``: print figures (PNG, PDF, SVG) of reach, nationally or for a region,
+and before/after a scenario; and the inputs the ``map`` command shares with it."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+
+from zorglandschap.cli.app import (
+    BlockOption,
+    FixedMinutesOption,
+    MinutesOption,
+    RegionsOption,
+    ServiceOption,
+    SitesOption,
+    app,
+    console,
+)
+from zorglandschap.errors import OutputError, ScenarioError
+from zorglandschap.landscape import load_landscape
+
+if TYPE_CHECKING:
+    from zorglandschap.access import Reach
+    from zorglandschap.landscape.state import SiteState
+    from zorglandschap.maps.static import Orientation
+    from zorglandschap.report.region import RegionView
+    from zorglandschap.settings import Settings
+    from zorglandschap.vocab import Service
+
+RegionOption = Annotated[
+    str | None,
+    typer.Option(
+        "--region",
+        help='Show one region, LAYER:NAME: roaz:ROAZ08, iza:"Zuid-Limburg", province:Zeeland, '
+        "gemeente:Sluis (computed on national travel times).",
+    ),
+]
+BeforeAfterOption = Annotated[
+    bool,
+    typer.Option(
+        "--before-after",
+        help="With --sites SCENARIO.toml: the scenario against its baseline year, and the "
+        "added minutes.",
+    ),
+]
+
+
+@dataclass(frozen=True)
+class MapInputs:
+    """What a map or figure draws: the reach after (or only), before, states, region."""
+
+    after: Reach
+    state: SiteState
+    before: Reach | None
+    baseline: SiteState | None
+    region: RegionView | None
+    stem: str
+
+
+def map_inputs(
+    regions: Path | None,
+    sites: str,
+    service: str,
+    block: str,
+    minutes: float | None,
+    fixed_minutes: float | None,
+    region_text: str | None,
+    before_after: bool,
+) -> MapInputs:
+    """Resolve the selectors and compute reach on the whole country (and its baseline).
+
+    A scenario's baseline is the year its file names (``baseline = 2025``); it is computed with
+    the default settings, the scenario with its own.
+    """
+    from zorglandschap.access import reach
+    from zorglandschap.report.region import parse_region
+    from zorglandschap.scenario import ScenarioFile, baseline_state, load_scenario, site_state
+    from zorglandschap.settings import DEFAULT_SETTINGS
+
+    if before_after and not sites.endswith(".toml"):
+        raise ScenarioError(
+            f"--before-after compares a scenario with its baseline; --sites {sites!r} is not a "
+            "scenario file: give --sites scenarios/NAME.toml."
+        )
+    landscape = load_landscape(regions)
+    region = None if region_text is None else parse_region(region_text, landscape)
+    settings, baseline = DEFAULT_SETTINGS, None
+    if sites.endswith(".toml"):
+        scenario = load_scenario(sites, landscape)
+        state, settings = scenario.state, scenario.settings
+        year = ScenarioFile.model_validate(tomllib.loads(Path(sites).read_text("utf-8"))).baseline
+        baseline = baseline_state(landscape, year)
+    else:
+        state = site_state(landscape, sites)
+    base_settings = DEFAULT_SETTINGS
+    if fixed_minutes is not None:
+        travel = {"composite_fixed_minutes": fixed_minutes}
+        settings = settings.replace(travel=travel)
+        base_settings = base_settings.replace(travel=travel)
+
+    kind = cast("Service", service)  # validated inside reach
+
+    def run(on: SiteState, with_settings: Settings) -> Reach:
+        return reach(
+            landscape, on, service=kind, block=block, minutes=minutes, settings=with_settings
+        )
+
+    after = run(state, settings)
+    before = run(baseline, base_settings) if before_after and baseline is not None else None
+    stem = f"reach-{Path(sites).stem}-{service}-{block}"
+    if region is not None:
+        stem += "-" + re.sub(r"[^a-z0-9]+", "-", f"{region.layer} {region.name}".lower()).strip("-")
+    if before is not None:
+        stem += "-before-after"
+    return MapInputs(after, state, before, baseline, region, stem)
+
+
+def prepare_folder(target: Path) -> Path:
+    """Create ``target``'s folder (so that a path that cannot be written fails before the
+    computation, not after it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def save_written(write: Callable[[], Path], target: Path) -> Path:
+    """Run a writer; a file that cannot be written becomes one clear :class:`OutputError`."""
+    try:
+        return write()
+    except OSError as exc:
+        raise OutputError(
+            f"Cannot write {target}: {exc.strerror or exc}; give a file path in "
+            "a folder you can write to."
+        ) from None
+
+
+@app.command("figure")
+def figure_command(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="Figure to write: FIG.png (300 dpi), FIG.pdf or FIG.svg."),
+    ],
+    sites: SitesOption = "2025",
+    service: ServiceOption = "seh",
+    block: BlockOption = "day",
+    minutes: MinutesOption = None,
+    fixed_minutes: FixedMinutesOption = None,
+    region: RegionOption = None,
+    before_after: BeforeAfterOption = False,
+    orientation: Annotated[
+        str, typer.Option("--orientation", help="A4 landscape (default) or portrait.")
+    ] = "landscape",
+    regions: RegionsOption = None,
+) -> None:
+    """A print figure (A4, PNG/PDF/SVG) of reach: national, regional, or before/after."""
+    from zorglandschap.maps.static import (
+        ORIENTATIONS,
+        before_after_figure,
+        check_format,
+        reach_figure,
+        save_figure,
+    )
+
+    check_format(out)  # before the (slower) computation
+    save_written(lambda: prepare_folder(out), out)
+    if orientation not in ORIENTATIONS:
+        raise ScenarioError(f"--orientation {orientation!r}: use one of {', '.join(ORIENTATIONS)}.")
+    kind = cast("Orientation", orientation)
+    inputs = map_inputs(
+        regions, sites, service, block, minutes, fixed_minutes, region, before_after
+    )
+    if inputs.before is not None:
+        assert inputs.baseline is not None
+        figure = before_after_figure(
+            inputs.before, inputs.after, inputs.baseline, inputs.state,
+            region=inputs.region, orientation=kind,
+        )  # fmt: skip
+    else:
+        figure = reach_figure(
+            inputs.after, inputs.state, region=inputs.region, baseline=inputs.baseline,
+            orientation=kind,
+        )  # fmt: skip
+    path = save_written(lambda: save_figure(figure, out), out)
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB).")
+
+
+__all__ = [
+    "BeforeAfterOption",
+    "MapInputs",
+    "RegionOption",
+    "figure_command",
+    "map_inputs",
+    "prepare_folder",
+    "save_written",
+]

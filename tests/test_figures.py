@@ -1,0 +1,142 @@
+"""Print figures: A4 at 300 dpi, not blank, the same bytes twice, national, regional and
+before/after; the ``figure`` command and its errors."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from zorglandschap.access import Reach, reach
+from zorglandschap.errors import ScenarioError
+from zorglandschap.landscape import Landscape
+from zorglandschap.landscape.state import SiteState
+from zorglandschap.maps.static import (
+    PRINT_DPI,
+    SOURCE_LINE,
+    before_after_figure,
+    reach_figure,
+    save_figure,
+)
+from zorglandschap.maps.style import SEH_COLOURS
+from zorglandschap.report.region import parse_region
+from zorglandschap.scenario import load_scenario, site_state
+
+REPO = Path(__file__).resolve().parents[1]
+#: A4 at 300 dpi in pixels (297 × 210 mm).
+A4_LANDSCAPE = (3507, 2480)
+
+
+def _check_print(path: Path, size: tuple[int, int]) -> np.ndarray:
+    """The PNG is A4 at 300 dpi and shows a map, not a blank page; its pixels."""
+    image = Image.open(path)
+    assert image.size == size
+    assert image.info["dpi"] == pytest.approx((PRINT_DPI, PRINT_DPI), abs=0.01)
+    pixels = np.asarray(image.convert("RGB")).astype(int)
+    inked = (np.abs(pixels - 255).max(axis=2) > 24).mean()
+    assert inked > 0.08, f"only {inked:.1%} of the page is drawn on"
+    return pixels
+
+
+def _shows(pixels: np.ndarray, colour: str) -> int:
+    rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+    return int((np.abs(pixels - rgb).max(axis=2) < 10).sum())
+
+
+@pytest.fixture(scope="module")
+def national_night(netherlands: Landscape) -> tuple[Reach, SiteState]:
+    state = site_state(netherlands, "2025")
+    return reach(netherlands, state, block="night"), state
+
+
+@pytest.mark.slow
+def test_national_figure_is_a4_landscape_at_300_dpi(
+    national_night: tuple[Reach, SiteState], tmp_path: Path
+) -> None:
+    result, state = national_night
+    path = save_figure(reach_figure(result, state), tmp_path / "national.png")
+    pixels = _check_print(path, A4_LANDSCAPE)
+    assert _shows(pixels, SEH_COLOURS["24/7"]) > 2000  # the 76 open 24/7 SEHs are drawn
+
+
+@pytest.mark.slow
+def test_regional_iza_figure_is_a4_portrait(
+    netherlands: Landscape, national_night: tuple[Reach, SiteState], tmp_path: Path
+) -> None:
+    result, state = national_night
+    view = parse_region("iza:Zuid-Limburg", netherlands)
+    figure = reach_figure(result, state, region=view, orientation="portrait")
+    texts = [t.get_text() for t in figure.findobj(match=lambda a: hasattr(a, "get_text"))]
+    assert "SEH within 45 minutes — night, sites 2025 — IZA region Zuid-Limburg" in texts
+    assert any("mean 23.0 min, P90 31.0 min" in t for t in texts)  # the national figures
+    assert {"UMC Maastricht", "Zuyderland MC Heerlen", "Laurentius Roermond"} <= set(texts)
+    assert SOURCE_LINE in texts and "N" in texts and "5 km" in texts  # source, north, scale
+    _check_print(save_figure(figure, tmp_path / "zuid-limburg.png"), A4_LANDSCAPE[::-1])
+
+
+@pytest.mark.slow
+def test_before_after_figure_has_two_panels(
+    netherlands: Landscape, national_night: tuple[Reach, SiteState], tmp_path: Path
+) -> None:
+    before, baseline = national_night
+    scenario = load_scenario(REPO / "scenarios" / "spoedpost-dirksland.toml", netherlands)
+    after = reach(netherlands, scenario.state, block="night", settings=scenario.settings)
+    view = parse_region("roaz:ROAZ04", netherlands)
+    figure = before_after_figure(before, after, baseline, scenario.state, region=view)
+    titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_title(loc="left")]
+    assert titles[0].startswith("Before: sites 2025\n0 beyond 45 min")
+    assert titles[1].startswith("After: sites Dirksland becomes a spoedpost\n20,405 beyond")
+    _check_print(save_figure(figure, tmp_path / "before-after.png"), A4_LANDSCAPE)
+
+
+def test_figures_as_pdf_and_svg_give_the_same_bytes_twice(
+    utrecht: Landscape, tmp_path: Path
+) -> None:
+    state = site_state(utrecht, "2025")
+    result = reach(utrecht, state, block="night")
+    for suffix, magic in ((".pdf", b"%PDF"), (".svg", b"<?xml")):
+        one = save_figure(reach_figure(result, state), tmp_path / f"one{suffix}").read_bytes()
+        two = save_figure(reach_figure(result, state), tmp_path / f"two{suffix}").read_bytes()
+        assert one.startswith(magic) and one == two
+
+
+def test_unknown_format_or_orientation_is_refused(utrecht: Landscape, tmp_path: Path) -> None:
+    state = site_state(utrecht, "2025")
+    result = reach(utrecht, state, block="night")
+    with pytest.raises(ScenarioError, match=r"cannot write a figure as \.jpg; use one of \.png"):
+        save_figure(reach_figure(result, state), tmp_path / "x.jpg")
+    with pytest.raises(ScenarioError, match="--orientation 'square': use one of landscape"):
+        reach_figure(result, state, orientation="square")  # type: ignore[arg-type]
+    assert not (tmp_path / "x.jpg").exists()
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", *args],
+        capture_output=True, text=True, cwd=REPO,
+    )  # fmt: skip
+
+
+def test_figure_command_errors_are_one_line_with_exit_codes(tmp_path: Path) -> None:
+    done = _cli("figure", "--out", str(tmp_path / "x.gif"))
+    assert done.returncode == 2 and "use one of .png, .pdf, .svg" in done.stderr
+    done = _cli("figure", "--out", "/proc/no/such/x.png", "--region", "gemeente:Sluis")
+    assert done.returncode == 3 and "Cannot write /proc/no/such/x.png" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.slow
+def test_figure_command_writes_a_regional_png_and_refuses_bad_selections(tmp_path: Path) -> None:
+    done = _cli("figure", "--out", str(tmp_path / "x.png"), "--region", "iza:Zuid Limburg")
+    assert done.returncode == 2 and "did you mean: Zuid-Limburg" in done.stderr
+    done = _cli("figure", "--out", str(tmp_path / "x.png"), "--before-after")
+    assert done.returncode == 2 and "is not a scenario file" in done.stderr
+    out = tmp_path / "sluis.png"
+    done = _cli("figure", "--sites", "2025", "--block", "night", "--region", "gemeente:Sluis",
+                "--out", str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    _check_print(out, A4_LANDSCAPE)
