@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -329,3 +331,36 @@ def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -
     assert difference["added_minutes"].max() > 0
     gained = after.points["minutes"] - before.points["minutes"]
     assert difference["max_added"].max() == pytest.approx(gained.max())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "maps").glob("*.html")))
+def test_committed_maps_open_offline(name: str, tmp_path: Path) -> None:
+    opened = open_offline((REPO / "maps" / name).read_text(encoding="utf-8"), tmp_path)
+    assert opened.probe["errors"] == []
+    assert opened.probe["maps"] == 1 and opened.probe["features"] > 0
+    assert "Hospital sites" in opened.probe["overlays"] or "Sites" in opened.probe["overlays"]
+    assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+
+
+#: committed regional maps (the three older ones are in tests/test_golden.py) → their command
+REGIONAL_MAPS: dict[str, list[str]] = {
+    "reach-2025-seh-night-iza-zuid-limburg.html": [
+        "map", "--sites", "2025", "--block", "night", "--region", "iza:Zuid-Limburg",
+    ],
+    "reach-spoedpost-dirksland-seh-night-roaz-roaz04-before-after.html": [
+        "map", "--sites", "scenarios/spoedpost-dirksland.toml", "--block", "night",
+        "--region", "roaz:ROAZ04", "--before-after",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(REGIONAL_MAPS))
+def test_committed_regional_maps_re_render_byte_for_byte(name: str, tmp_path: Path) -> None:
+    out = tmp_path / name
+    subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", *REGIONAL_MAPS[name], "--out", str(out)],
+        capture_output=True, cwd=REPO, check=True,
+    )  # fmt: skip
+    assert out.read_bytes() == (REPO / "maps" / name).read_bytes()
