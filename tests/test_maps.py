@@ -30,7 +30,7 @@ from zorglandschap.maps import (
 from zorglandschap.maps._offline import BACKGROUND
 from zorglandschap.maps.style import AV_COLOUR, BEYOND_FILL, LABEL_MIN_ZOOM, PANEL_WIDTH_PX
 from zorglandschap.optimise import ConcentrationResult, landscape_model
-from zorglandschap.report.layers import reach_difference
+from zorglandschap.report.layers import reach_difference, reach_sites
 from zorglandschap.report.region import parse_region, region_reach
 from zorglandschap.scenario import site_state
 
@@ -364,3 +364,16 @@ def test_committed_regional_maps_re_render_byte_for_byte(name: str, tmp_path: Pa
         capture_output=True, cwd=REPO, check=True,
     )  # fmt: skip
     assert out.read_bytes() == (REPO / "maps" / name).read_bytes()
+
+
+def test_site_layer_counts_every_inhabitant_once_and_names_the_change(utrecht: Landscape) -> None:
+    baseline = site_state(utrecht, "2025")
+    state = baseline.with_changes({"diakonessenhuis-utrecht": {"seh": "spoedpost"}})
+    result = reach(utrecht, state, block="night")
+    sites = reach_sites(result, state, baseline=baseline)
+    assert sites["serves"].sum() == pytest.approx(utrecht.pc4["population"].sum(), abs=len(sites))
+    changed = sites[sites["changed"]]
+    assert list(changed["site_id"]) == ["diakonessenhuis-utrecht"]
+    assert (changed["seh_before"].iloc[0], changed["seh"].iloc[0]) == ("24/7", "spoedpost")
+    assert not changed["open"].iloc[0] and sites.loc[sites["open"], "serves"].gt(0).all()
+    assert sites.set_index("site_id").at["umc-utrecht", "label"] == "UMC Utrecht"
