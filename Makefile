@@ -24,6 +24,7 @@ run: setup
 	$(BIN)/zorglandschap reach --sites 2025 --block night --by roaz
 	$(BIN)/zorglandschap sensitive --sites 2025 --block night --top 10
 	$(BIN)/zorglandschap map --sites 2025 --block night
+	$(BIN)/zorglandschap figure --sites 2025 --block night --out maps/figure-2025-seh-night.png
 	$(BIN)/zorglandschap concentrate --intervention pancreas --norm 20 --per-roaz 1 \
 	  --map maps/concentration-pancreas-20-per-roaz.html
 

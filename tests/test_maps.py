@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -28,7 +30,7 @@ from zorglandschap.maps import (
 from zorglandschap.maps._offline import BACKGROUND
 from zorglandschap.maps.style import AV_COLOUR, BEYOND_FILL, LABEL_MIN_ZOOM, PANEL_WIDTH_PX
 from zorglandschap.optimise import ConcentrationResult, landscape_model
-from zorglandschap.report.layers import reach_difference
+from zorglandschap.report.layers import reach_difference, reach_sites
 from zorglandschap.report.region import parse_region, region_reach
 from zorglandschap.scenario import site_state
 
@@ -329,3 +331,49 @@ def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -
     assert difference["added_minutes"].max() > 0
     gained = after.points["minutes"] - before.points["minutes"]
     assert difference["max_added"].max() == pytest.approx(gained.max())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(p.name for p in (REPO / "maps").glob("*.html")))
+def test_committed_maps_open_offline(name: str, tmp_path: Path) -> None:
+    opened = open_offline((REPO / "maps" / name).read_text(encoding="utf-8"), tmp_path)
+    assert opened.probe["errors"] == []
+    assert opened.probe["maps"] == 1 and opened.probe["features"] > 0
+    assert "Hospital sites" in opened.probe["overlays"] or "Sites" in opened.probe["overlays"]
+    assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+
+
+#: committed regional maps (the three older ones are in tests/test_golden.py) → their command
+REGIONAL_MAPS: dict[str, list[str]] = {
+    "reach-2025-seh-night-iza-zuid-limburg.html": [
+        "map", "--sites", "2025", "--block", "night", "--region", "iza:Zuid-Limburg",
+    ],
+    "reach-spoedpost-dirksland-seh-night-roaz-roaz04-before-after.html": [
+        "map", "--sites", "scenarios/spoedpost-dirksland.toml", "--block", "night",
+        "--region", "roaz:ROAZ04", "--before-after",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(REGIONAL_MAPS))
+def test_committed_regional_maps_re_render_byte_for_byte(name: str, tmp_path: Path) -> None:
+    out = tmp_path / name
+    subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", *REGIONAL_MAPS[name], "--out", str(out)],
+        capture_output=True, cwd=REPO, check=True,
+    )  # fmt: skip
+    assert out.read_bytes() == (REPO / "maps" / name).read_bytes()
+
+
+def test_site_layer_counts_every_inhabitant_once_and_names_the_change(utrecht: Landscape) -> None:
+    baseline = site_state(utrecht, "2025")
+    state = baseline.with_changes({"diakonessenhuis-utrecht": {"seh": "spoedpost"}})
+    result = reach(utrecht, state, block="night")
+    sites = reach_sites(result, state, baseline=baseline)
+    assert sites["serves"].sum() == pytest.approx(utrecht.pc4["population"].sum(), abs=len(sites))
+    changed = sites[sites["changed"]]
+    assert list(changed["site_id"]) == ["diakonessenhuis-utrecht"]
+    assert (changed["seh_before"].iloc[0], changed["seh"].iloc[0]) == ("24/7", "spoedpost")
+    assert not changed["open"].iloc[0] and sites.loc[sites["open"], "serves"].gt(0).all()
+    assert sites.set_index("site_id").at["umc-utrecht", "label"] == "UMC Utrecht"

@@ -96,7 +96,9 @@ def panel_script(m: folium.Map) -> str:
     )
 
 
-def reach_legend_html(norm: float, colormap: branca.colormap.LinearColormap) -> str:
+def reach_legend_html(
+    norm: float, colormap: branca.colormap.LinearColormap, *, region: bool = False
+) -> str:
     """The legend of a reach map: the minutes ramp, site states and marks, beyond markers."""
     rows = "".join(
         _row(_DOT.format(f"background:{colour};border:1px solid #000"), SEH_LABELS[state])
@@ -121,7 +123,7 @@ def reach_legend_html(norm: float, colormap: branca.colormap.LinearColormap) -> 
             f'border:2.5px solid {BEYOND_OUTLINE}"></span>',
             f"municipality with people beyond {norm:g} min",
         )
-        + _REGION_ROWS
+        + _region_rows(region)
     )
 
 
@@ -156,18 +158,23 @@ def plan_legend_html(colormap: branca.colormap.LinearColormap) -> str:
             f'border-top:3px solid {CHANGE_COLOURS["keeps"]};vertical-align:middle"></span>',
             "patient flow, municipality → site (width: patients)",
         )
-        + _REGION_ROWS
+        + _region_rows(False)
     )
 
 
-#: Legend rows of the region outlines.
-_REGION_ROWS = (
-    '<div><span style="display:inline-block;width:12px;height:0;margin-right:6px;'
-    f'border-top:2px dashed {ROAZ_OUTLINE};vertical-align:middle"></span>ROAZ region '
-    "(IZA regions and provinces: switch on in the layer list)</div>"
-    '<div><span style="display:inline-block;width:12px;height:0;margin-right:6px;'
-    'border-top:3px solid #000;vertical-align:middle"></span>the region shown</div>'
-)
+def _region_rows(region: bool) -> str:
+    """Legend rows of the region outlines (and of the region shown, in a regional view)."""
+    rows = (
+        '<div><span style="display:inline-block;width:12px;height:0;margin-right:6px;'
+        f'border-top:2px dashed {ROAZ_OUTLINE};vertical-align:middle"></span>ROAZ region '
+        "(IZA regions and provinces: switch on in the layer list)</div>"
+    )
+    if region:
+        rows += (
+            '<div><span style="display:inline-block;width:12px;height:0;margin-right:6px;'
+            'border-top:3px solid #000;vertical-align:middle"></span>the region shown</div>'
+        )
+    return rows
 
 
 def _ramp_html(colormap: branca.colormap.LinearColormap, *, top: str = "", bottom: str = "") -> str:

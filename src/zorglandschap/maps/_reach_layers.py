@@ -225,7 +225,7 @@ def beyond_layer(
 def posts_layer(result: Reach, bounds: Bounds | None) -> folium.FeatureGroup:
     """The ambulance posts staffed in the block (inside ``bounds`` when given)."""
     posts = result.landscape.posts
-    staffed = staffed_posts(result.landscape, block=result.block)
+    staffed = staffed_posts(result.landscape, block=result.block, settings=result.settings)
     layer = folium.FeatureGroup(name=f"Ambulance posts staffed ({result.block})", show=False)
     for post_id in staffed:
         row = posts.loc[post_id]

@@ -119,7 +119,7 @@ def reach_map(
         title or _heading(view, region),
         _summary_line(view),
         COMPOSITE_NOTE,
-        reach_legend_html(norm, colormap),
+        reach_legend_html(norm, colormap, region=region is not None),
     )
 
 
@@ -171,7 +171,9 @@ def before_after_map(
     heading = title or f"Before / after: {after.state_name} against {before.state_name}"
     if region is not None and title is None:
         heading += f" — {region.label}"
-    legend = reach_legend_html(norm, colormap) + difference_legend_html(ramp)
+    legend = reach_legend_html(norm, colormap, region=region is not None) + difference_legend_html(
+        ramp
+    )
     return _finish(m, heading, line, COMPOSITE_NOTE, legend)
 
 

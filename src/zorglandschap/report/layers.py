@@ -132,8 +132,9 @@ def reach_sites(
     ``av``, ``open`` (in the result's block), ``serves`` (inhabitants of the result's PC4
     areas for whom it is the nearest open site), ``extra_beyond`` (from ``sensitive``: more
     people beyond the norm if it alone closes; 0 where not given), ``seh_before, av_before``
-    and ``changed`` (against ``baseline``; without one, the state itself), ``interventions`` (popup lines, :func:`site_interventions`) and the point. ``site_ids``
-    selects and orders the sites (default all of the landscape's, in its order).
+    and ``changed`` (against ``baseline``; without one, the state itself), ``interventions``
+    (popup lines, :func:`site_interventions`) and the point. ``site_ids`` selects and orders
+    the sites (default all of the landscape's, in its order).
     """
     sites = result.landscape.sites
     ids = list(sites.index) if site_ids is None else list(site_ids)
@@ -142,7 +143,8 @@ def reach_sites(
     frame["label"] = [short_name(sites.loc[i]) for i in ids]
     frame["seh"] = services["seh"].astype(str)
     frame["av"] = services["av"].astype(bool)
-    frame["open"] = [i in set(result.open_site_ids) for i in ids]
+    open_ids = set(result.open_site_ids)
+    frame["open"] = [i in open_ids for i in ids]
     served = result.points.groupby("site_id")["population"].sum()
     frame["serves"] = served.reindex(ids).fillna(0.0).round().astype(int).to_numpy()
     extra = sensitive["extra_beyond"] if sensitive is not None else pd.Series(dtype=int)
