@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 from zorglandschap.cli import app
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
-from zorglandschap.optimise import scenario_model
-from zorglandschap.scenario import load_scenario
+from zorglandschap.scenario import load_scenario, scenario_model
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 HEERLEN = "zuyderland-mc-heerlen"
@@ -127,4 +126,4 @@ def test_shipped_concentration_scenario_loads(netherlands: Landscape) -> None:
     model = scenario_model(netherlands, scenario)
     assert model.share_sites and len(model.interventions) == 2
     # the candidates are the 76 sites with a 24/7 SEH in 2025
-    assert all(len(c) == 76 for c in model._candidates.values())
+    assert all(len(c) == 76 for c in model.candidates.values())

@@ -98,8 +98,8 @@ def concentrate_command(
     as_json: JsonOption = False,
 ) -> None:
     """Concentrate a complex intervention: which sites offer it, meeting the volume norm."""
-    from zorglandschap.optimise import landscape_model, scenario_model
-    from zorglandschap.scenario import load_scenario
+    from zorglandschap.optimise import landscape_model
+    from zorglandschap.scenario import load_scenario, scenario_model
 
     question = {
         "--intervention": intervention,
