@@ -16,6 +16,7 @@ from zorglandschap.scenario.format import (
     site_state,
 )
 from zorglandschap.scenario.questions import (
+    ConcentrationFlags,
     ConcentrationQuestion,
     concentration_model,
     scenario_model,
@@ -24,6 +25,7 @@ from zorglandschap.vocab import SCENARIO_SEH_STATES
 
 __all__ = [
     "SCENARIO_SEH_STATES",
+    "ConcentrationFlags",
     "ConcentrationQuestion",
     "Scenario",
     "ScenarioFile",
