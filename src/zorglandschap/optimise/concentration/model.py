@@ -381,20 +381,7 @@ class ConcentrationModel:
         coarse_sites = self._coarse_sites(solver, deadline, solve_log)
         groups = components(self.interventions, self.share_sites)
         cs = self.settings.concentration
-        wall_deadline = time.time() + (deadline - time.perf_counter())
-        jobs = [
-            GroupJob(
-                form=self.formulation(),
-                blocks=tuple(blocks[p] for p in group),
-                settings=self.settings,
-                fine=self.coarse is not None,
-                solver=solver,
-                gap=gap,
-                wall_deadline=wall_deadline,
-                coarse_sites=coarse_sites,
-            )  # fmt: skip
-            for group in groups
-        ]
+        jobs = self._jobs(groups, blocks, solver, gap, deadline, coarse_sites)
         solutions = solve_groups(jobs, workers_setting=cs.workers, min_pairs=cs.worker_min_pairs)
         plan = combine(groups, solutions)
         build_s += plan.build_seconds
@@ -419,6 +406,31 @@ class ConcentrationModel:
             solve_log=tuple(solve_log) + plan.log,
         )  # fmt: skip
         return plan_result(self.instance, blocks, solved, started=start, notes=notes)
+
+    def _jobs(
+        self,
+        groups: Sequence[Sequence[str]],
+        blocks: Mapping[str, Block],
+        solver: str | None,
+        gap: float | None,
+        deadline: float,
+        coarse_sites: Mapping[str, Sequence[str]] | None,
+    ) -> list[GroupJob]:
+        """One job per group of interventions, for this process or a worker."""
+        wall_deadline = time.time() + (deadline - time.perf_counter())
+        return [
+            GroupJob(
+                form=self.formulation(),
+                blocks=tuple(blocks[p] for p in group),
+                settings=self.settings,
+                fine=self.coarse is not None,
+                solver=solver,
+                gap=gap,
+                wall_deadline=wall_deadline,
+                coarse_sites=coarse_sites,
+            )
+            for group in groups
+        ]
 
     def _presolve(self, blocks: Sequence[Block]) -> list[str]:
         """Counting checks that prove infeasibility before any solver runs."""
