@@ -4,7 +4,7 @@ Runs, on the embedded Netherlands with the default car travel times:
 
 * pancreatoduodenectomy (norm 20 and 40, >= 1 site per ROAZ region, 90 minutes), municipality
   demand, HiGHS and CBC; the naive formulation (a strong x <= y link for every pair) for
-  comparison; the far-pool re-solve strategy;
+  comparison; the far-pool re-solve (``bench/far_pool.py``, no longer in the package);
 * the same at PC4 demand (HiGHS);
 * six interventions jointly (pancreas, oesophagus, stomach, liver, bladder, lung at their norms),
   independent and with shared sites (pancreas + liver as HPB centres, oesophagus + stomach as
@@ -43,7 +43,7 @@ import numpy as np
 
 from zorglandschap.landscape import load_landscape
 from zorglandschap.optimise import landscape_model
-from zorglandschap.optimise.national import pc4_site_minutes
+from zorglandschap.optimise.concentration import pc4_site_minutes
 from zorglandschap.settings import DEFAULT_SETTINGS
 
 SIX = ["pancreas", "oesophagus", "stomach", "liver", "bladder", "lung"]
@@ -77,12 +77,30 @@ def run(
     return row
 
 
+def far_pool_row(model: Any) -> dict[str, Any]:
+    """The far-pool re-solve (bench/far_pool.py) on ``model``, K = 8, doubling."""
+    import far_pool
+
+    outcome, rounds, seconds = far_pool.solve(model, near_sites=8)
+    row = {
+        "case": "pancreas norm 20, municipality, far-pool re-solve (bench/far_pool.py)",
+        "solver": outcome.solver,
+        "status": outcome.status,
+        "gap": outcome.gap,
+        "total_s": round(seconds, 2),
+        "rounds": rounds,
+        "travel": None if outcome.objective is None else round(outcome.objective, 1),
+    }
+    print(json.dumps(row), flush=True)
+    return row
+
+
 def spopt_pmedian(land: Any, minutes: Any, p: int, solver: str) -> dict[str, Any]:
     import pulp
     from spopt.locate import PMedian
 
     from zorglandschap.demand import aggregate_demand, intervention_demand
-    from zorglandschap.optimise.national import municipality_pairs
+    from zorglandschap.optimise.concentration import municipality_pairs
 
     pid = "pancreatoduodenectomy-whipple-pppd"
     d = intervention_demand(land, [pid])
@@ -124,6 +142,9 @@ def main() -> None:
         "--pc4", action="store_true",
         help="Only PC4 demand within 60 s: interior-point root LP (default) vs dual simplex.",
     )  # fmt: skip
+    parser.add_argument(
+        "--far-pool", action="store_true", help="Only the far-pool re-solve (pancreas 20)."
+    )
     parser.add_argument("--out", default="bench/concentration.json")
     parser.add_argument(
         "--repeat", type=int, default=1,
@@ -136,7 +157,6 @@ def main() -> None:
     print(f"travel matrix: {time.perf_counter() - t0:.1f} s", flush=True)
     rows: list[dict[str, Any]] = []
     naive = DEFAULT_SETTINGS.replace(concentration={"near_sites": 10_000})
-    pool = DEFAULT_SETTINGS.replace(concentration={"strategy": "pool", "near_sites": 8})
 
     def pancreas(norm: int, demand: str = "municipality", settings: Any = DEFAULT_SETTINGS) -> Any:
         return lambda: landscape_model(
@@ -153,6 +173,11 @@ def main() -> None:
             land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups,
             settings=settings,
         )  # fmt: skip
+
+    if args.far_pool:
+        rows.append(far_pool_row(pancreas(20)()))
+        write(args.out, rows)
+        return
 
     if args.workers:
         # baseline of the worker processes: the groups one after the other, same run
@@ -213,8 +238,7 @@ def main() -> None:
     if not args.quick:
         rows.append(run("pancreas norm 20, municipality, naive (strong links for all pairs)",
                         pancreas(20, settings=naive), solver="highs"))  # fmt: skip
-        rows.append(run("pancreas norm 20, municipality, far-pool re-solve",
-                        pancreas(20, settings=pool), solver="highs"))  # fmt: skip
+        rows.append(far_pool_row(pancreas(20)()))
         for norm in (20, 40):
             rows.append(run(f"pancreas norm {norm}, PC4", pancreas(norm, "pc4"), solver="highs",
                             time_limit=600))  # fmt: skip

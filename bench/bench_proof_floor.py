@@ -28,8 +28,8 @@ import numpy as np
 
 from zorglandschap.landscape import load_landscape
 from zorglandschap.optimise import landscape_model
-from zorglandschap.optimise._formulation import build_problem
-from zorglandschap.optimise.national import pc4_site_minutes
+from zorglandschap.optimise.concentration import pc4_site_minutes
+from zorglandschap.optimise.concentration.formulation import Formulation, build_problem
 
 SIX = ["pancreas", "oesophagus", "stomach", "liver", "bladder", "lung"]
 HEURISTICS_OFF = {
@@ -49,10 +49,8 @@ def export(model: Any, folder: Path) -> list[Path]:
     for p in model.interventions:
         b = blocks[p]
         near = {p: np.array([b.near_count(m, near_k) for m in range(b.n_points)])}
-        prob, _ = build_problem(
-            [b], model.specs, near, site_region=model._site_region, share_groups=(),
-            closest=False, stop_weight=0.0, start_weight=0.0, far="aggregate",
-        )  # fmt: skip
+        form = Formulation(specs=model.specs, site_region=model.site_region)
+        prob, _ = build_problem(form, [b], near)
         path = folder / f"{p[:24]}.mps"
         prob.writeMPS(str(path))
         paths.append(path)

@@ -29,8 +29,8 @@ import pandas as pd
 import pytest
 
 from zorglandschap.optimise import ConcentrationModel
-from zorglandschap.optimise._cuts import add_norm_cuts, separate
-from zorglandschap.optimise._formulation import build_problem
+from zorglandschap.optimise.concentration.cuts import add_norm_cuts, separate
+from zorglandschap.optimise.concentration.formulation import Formulation, build_problem
 from zorglandschap.optimise.solver import highs_available, solve_problem
 from zorglandschap.settings import DEFAULT_SETTINGS
 
@@ -67,10 +67,7 @@ def built() -> tuple[object, object, object]:
     m = model()
     block = m.blocks()["p"]
     near = {"p": np.diff(block.order_start)}
-    prob, handles = build_problem(
-        [block], m.specs, near, site_region={}, share_groups=(), closest=False,
-        stop_weight=0.0, start_weight=0.0, far="aggregate",
-    )  # fmt: skip
+    prob, handles = build_problem(Formulation(specs=m.specs, site_region={}), [block], near)
     return block, prob, handles
 
 

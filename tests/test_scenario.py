@@ -90,12 +90,12 @@ def test_setting_with_a_choice_names_the_valid_values(
     netherlands: Landscape, tmp_path: Path
 ) -> None:
     # a misspelt choice would otherwise reach the solver and fail deep inside it
-    bad = write(tmp_path, 'name = "x"\n[settings.concentration]\nstrategy = "agregate"\n')
+    bad = write(tmp_path, 'name = "x"\n[settings.concentration]\nfine_root_lp = "imp"\n')
     with pytest.raises(ScenarioError) as excinfo:
         load_scenario(bad, netherlands)
     assert (
-        "concentration.strategy must be one of 'aggregate', 'pool', got 'agregate'; fix the value"
-        in str(excinfo.value)
+        "concentration.fine_root_lp must be one of 'choose', 'simplex', 'ipm', got 'imp'; fix "
+        "the value" in str(excinfo.value)
     )
     good = write(tmp_path, 'name = "x"\n[settings.concentration]\nfine_root_lp = "simplex"\n')
     assert load_scenario(good, netherlands).settings.concentration.fine_root_lp == "simplex"

@@ -13,8 +13,7 @@ from typer.testing import CliRunner
 from zorglandschap.cli import app
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
-from zorglandschap.optimise import scenario_model
-from zorglandschap.scenario import load_scenario
+from zorglandschap.scenario import load_scenario, scenario_model
 
 SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
 HEERLEN = "zuyderland-mc-heerlen"
@@ -127,4 +126,87 @@ def test_shipped_concentration_scenario_loads(netherlands: Landscape) -> None:
     model = scenario_model(netherlands, scenario)
     assert model.share_sites and len(model.interventions) == 2
     # the candidates are the 76 sites with a 24/7 SEH in 2025
-    assert all(len(c) == 76 for c in model._candidates.values())
+    assert all(len(c) == 76 for c in model.candidates.values())
+
+
+def without_timing(text: str) -> dict[str, object]:
+    """``concentrate --json`` output minus its timing (seconds, and the seconds in the log)."""
+    import re
+
+    data = json.loads(text)
+    for key in ("seconds", "build_seconds"):
+        data.pop(key)
+    data["solve_log"] = [re.sub(r"\d+(\.\d+)? s\b", "<t> s", line) for line in data["solve_log"]]
+    return data
+
+
+def test_the_same_question_from_flags_and_from_a_file_gives_the_same_plan(
+    tmp_path: Path,
+) -> None:
+    # one question object, one path to the model: the flags and the [concentration] table
+    # that ask the same question give the same plan, byte for byte apart from the timing
+    runner = CliRunner()
+    flags = runner.invoke(
+        app, ["concentrate", "--intervention", "lung", "--per-roaz", "1", "--scale", "1.1",
+              "--max-minutes", "120", "--eligible", "seh_24_7", "--gap", "1e-3", "--json"],
+    )  # fmt: skip
+    assert flags.exit_code == 0, flags.output
+    path = write(
+        tmp_path,
+        'name = "lung, one per ROAZ region"\n[concentration]\ninterventions = ["lung"]\n'
+        'per_region = 1\nregion = "roaz"\nscale = 1.1\nmax_minutes = 120\neligible = "seh_24_7"\n',
+    )
+    asked = runner.invoke(app, ["concentrate", "--scenario", str(path), "--gap", "1e-3", "--json"])
+    assert asked.exit_code == 0, asked.output
+    plan = without_timing(flags.stdout)
+    assert plan["status"] == "optimal" and len({s["region"] for s in plan["sites"]}) == 11
+    assert without_timing(asked.stdout) == plan
+
+
+def test_concentration_model_is_the_one_path_from_a_question(utrecht: Landscape) -> None:
+    from zorglandschap.scenario import ConcentrationQuestion, concentration_model
+
+    question = ConcentrationQuestion(
+        interventions=["pancreas"], norms={"pancreas": 10}, closed_sites=["umc-utrecht"]
+    )
+    model = concentration_model(utrecht, question)
+    (p,) = model.interventions
+    assert model.specs[p].norm == 10.0
+    assert "umc-utrecht" not in model.candidates[p]
+    result = model.solve()
+    assert result.status == "optimal" and result.state_name == "2025"
+    assert all(site["volume"] >= 10 - 1e-6 for site in result.to_dict()["sites"])
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        ({"intervention": ["lung"], "per_roaz": 1, "per_iza": 1},
+         "--per-roaz and --per-iza were both given"),
+        ({"scenario": Path("x.toml"), "norm": 20.0, "closest": True},
+         "--norm, --closest given with --scenario"),
+        ({}, "Say what to concentrate: --intervention pancreas"),
+        ({"intervention": ["lung"], "norm": -5.0}, "--norm: got -5.0; must be a finite number"),
+        ({"intervention": ["lung"], "demand": "pc6"}, "--demand: got 'pc6'; valid:"),
+        ({"intervention": ["lung"], "gap": 1.5}, "--gap: got 1.5; must be"),
+    ],
+)  # fmt: skip
+def test_the_flags_are_checked_by_the_question_model(
+    flags: dict[str, object], message: str
+) -> None:
+    from zorglandschap.scenario import ConcentrationFlags
+
+    with pytest.raises(ScenarioError) as err:
+        ConcentrationFlags.parse(**flags)
+    assert message in str(err.value)
+
+
+def test_numbers_in_the_table_follow_the_shared_checks(
+    netherlands: Landscape, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, 'name = "x"\n[concentration]\ninterventions = ["lung"]\nnorms = { lung = 0 }\n'
+    )
+    with pytest.raises(ScenarioError, match=r"concentration\.norms\.lung") as err:
+        load_scenario(path, netherlands)
+    assert str(path) in str(err.value)

@@ -38,9 +38,24 @@ def weighted_quantile(values: FloatArray, weights: FloatArray, q: float) -> floa
 
 
 def travel_indicators(
-    minutes: FloatArray, weights: FloatArray, *, threshold: float
+    minutes: FloatArray,
+    weights: FloatArray,
+    *,
+    threshold: float | FloatArray,
+    tolerance: float = 0.0,
 ) -> dict[str, Any]:
     """Population-weighted indicators of travel ``minutes`` against a ``threshold``.
+
+    Parameters
+    ----------
+    minutes, weights
+        Travel minutes (``inf`` = unreachable) and weights (population, patients) per point.
+    threshold
+        Minutes within which a point counts as within: one value, or one per point (e.g. the
+        maximum time of each point's intervention).
+    tolerance
+        Minutes up to ``threshold + tolerance`` still count as within (rounding slack, e.g.
+        1e-9 for minutes that are means of finer times).
 
     Returns
     -------
@@ -52,7 +67,7 @@ def travel_indicators(
     minutes = np.asarray(minutes, dtype=float)
     weights = np.asarray(weights, dtype=float)
     total = float(weights.sum())
-    within = float(weights[minutes <= threshold].sum())
+    within = float(weights[minutes <= np.asarray(threshold, dtype=float) + tolerance].sum())
     finite = np.isfinite(minutes)
     reachable_weight = float(weights[finite].sum())
     populated = weights > 0

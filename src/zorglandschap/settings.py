@@ -120,29 +120,22 @@ class ConcentrationSettings:
     #: Maximum travel time to a site offering a complex intervention, minutes, when the caller
     #: gives none. Assumption (no national travel norm exists for planned complex surgery).
     max_minutes: float = 90.0
-    #: Nearest candidate sites per demand point in the first near-far round; the re-solve adds
-    #: more where needed, so the value changes speed, never the optimum. Tuned on the national
-    #: instance (bench/bench_concentration.py).
+    #: Nearest candidate sites per demand point that get the strong link x <= y; the farther
+    #: pairs share one aggregated link per site (the same plans, a weaker LP), so the value
+    #: changes speed, never the optimum. Tuned on the national instance
+    #: (bench/bench_concentration.py).
     near_sites: int = 4
-    #: How pairs beyond the near set enter the model: "aggregate" (x variables under one
-    #: aggregated link per site; exact in one solve) or "pool" (a far-pool relaxation, re-solved
-    #: with larger near sets until no far patient remains; exact). Chosen on the national bench.
-    strategy: Literal["aggregate", "pool"] = "aggregate"
-    #: Maximum near-far rounds before the full reach set is used. Assumption.
-    max_rounds: int = 6
-    #: Share of a demand point's patients in the far pool below which it counts as zero.
-    far_tolerance: float = 1e-6
     #: Let HiGHS restart its MIP search after the root when it has fixed some sites (HiGHS'
     #: ``mip_allow_restart``). Off: on the national pancreas instance the restart re-runs the
     #: root cut loop for a few fixed sites (bench/bench_concentration.py). Speed only: the
     #: optimum and the gap tolerance are unchanged.
     highs_restart: bool = False
     #: Start the MILP from the best plan on the sites its LP relaxation opens
-    #: (:mod:`zorglandschap.optimise._start`). Speed only: the full model is still solved to the
+    #: (:mod:`zorglandschap.optimise.concentration.start`). Speed only: the full model is still solved to the
     #: gap tolerance. Chosen on the national bench (bench/bench_concentration.py).
     start_plan: bool = True
     #: Tighten the LP relaxation with cluster norm cuts before the MILP
-    #: (:mod:`zorglandschap.optimise._cuts`). Speed only: every cut is valid, the optimum is
+    #: (:mod:`zorglandschap.optimise.concentration.cuts`). Speed only: every cut is valid, the optimum is
     #: unchanged. Chosen on the national bench (bench/bench_concentration.py).
     norm_cuts: bool = True
     #: Most separation rounds of the norm cuts. Tuned on the national bench: 30 rounds closed more

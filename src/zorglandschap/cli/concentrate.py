@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from zorglandschap.cli.app import JsonOption, RegionsOption, app, console
-from zorglandschap.errors import OutputError, ScenarioError
+from zorglandschap.errors import OutputError
 from zorglandschap.landscape import load_landscape
 
 if TYPE_CHECKING:
@@ -19,141 +19,123 @@ if TYPE_CHECKING:
     from zorglandschap.optimise import ConcentrationResult
 
 
+InterventionOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--intervention",
+        help="Intervention id or alias (pancreas, liver, ...); repeat for several.",
+    ),
+]
+NormOption = Annotated[
+    float | None, typer.Option("--norm", help="Volume norm per site (default: the norms table).")
+]
+MaxMinutesOption = Annotated[
+    float | None, typer.Option("--max-minutes", help="Maximum travel time (default 90).")
+]
+PerRoazOption = Annotated[
+    int | None, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")
+]
+PerIzaOption = Annotated[
+    int | None,
+    typer.Option("--per-iza", help="At least N sites per IZA region (not with --per-roaz)."),
+]
+ScaleOption = Annotated[
+    float | None,
+    typer.Option("--scale", help="Multiply the national volume (growth, a later year)."),
+]
+DemandOption = Annotated[
+    str | None,
+    typer.Option("--demand", help="Demand level solved on: municipality (default) or pc4."),
+]
+EligibleOption = Annotated[
+    str | None,
+    typer.Option("--eligible", help="Candidate sites: all (default), seh_24_7 or seh (2025)."),
+]
+ClosestOption = Annotated[
+    bool | None, typer.Option("--closest", help="Patients go to their nearest offering site.")
+]
+ScenarioOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--scenario",
+        help="Scenario .toml with a \\[concentration] table: the question, its sites and "
+        "settings (then no --intervention, --norm, ... flags).",
+    ),
+]
+SolverOption = Annotated[str | None, typer.Option("--solver", help="auto (default), highs or cbc.")]
+TimeLimitOption = Annotated[
+    float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
+]
+GapOption = Annotated[
+    float | None,
+    typer.Option(
+        "--gap",
+        help="Relative gap at which a plan counts as proven optimal (default from settings, "
+        "1e-4 = 0.01 %).",
+    ),
+]
+CsvOption = Annotated[
+    Path | None, typer.Option("--csv", help="Folder to write sites/flows/indicators CSV.")
+]
+MapOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--map", help="HTML file to write the plan's interactive map to (open in a browser)."
+    ),
+]
+GpkgOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--gpkg",
+        help="GeoPackage to write the plan's layers to (municipalities, flows, sites; QGIS).",
+    ),
+]
+
+
 @app.command("concentrate")
 def concentrate_command(
-    intervention: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--intervention",
-            help="Intervention id or alias (pancreas, liver, ...); repeat for several.",
-        ),
-    ] = None,
-    norm: Annotated[
-        float | None,
-        typer.Option("--norm", help="Volume norm per site (default: the norms table)."),
-    ] = None,
-    max_minutes: Annotated[
-        float | None, typer.Option("--max-minutes", help="Maximum travel time (default 90).")
-    ] = None,
-    per_roaz: Annotated[
-        int | None, typer.Option("--per-roaz", help="At least N sites per ROAZ region.")
-    ] = None,
-    per_iza: Annotated[
-        int | None,
-        typer.Option("--per-iza", help="At least N sites per IZA region (not with --per-roaz)."),
-    ] = None,
-    scale: Annotated[
-        float | None,
-        typer.Option("--scale", help="Multiply the national volume (growth, a later year)."),
-    ] = None,
-    demand: Annotated[
-        str | None,
-        typer.Option("--demand", help="Demand level solved on: municipality (default) or pc4."),
-    ] = None,
-    eligible: Annotated[
-        str | None,
-        typer.Option("--eligible", help="Candidate sites: all (default), seh_24_7 or seh (2025)."),
-    ] = None,
-    closest: Annotated[
-        bool | None,
-        typer.Option("--closest", help="Patients go to their nearest offering site."),
-    ] = None,
-    scenario: Annotated[
-        Path | None,
-        typer.Option(
-            "--scenario",
-            help="Scenario .toml with a \\[concentration] table: the question, its sites and "
-            "settings (then no --intervention, --norm, ... flags).",
-        ),
-    ] = None,
-    solver: Annotated[str, typer.Option("--solver", help="auto, highs or cbc.")] = "auto",
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
-    ] = None,
-    gap: Annotated[
-        float | None,
-        typer.Option(
-            "--gap",
-            help="Relative gap at which a plan counts as proven optimal (default from settings, "
-            "1e-4 = 0.01 %).",
-        ),
-    ] = None,
-    csv: Annotated[
-        Path | None, typer.Option("--csv", help="Folder to write sites/flows/indicators CSV.")
-    ] = None,
-    map_path: Annotated[
-        Path | None,
-        typer.Option(
-            "--map", help="HTML file to write the plan's interactive map to (open in a browser)."
-        ),
-    ] = None,
-    gpkg: Annotated[
-        Path | None,
-        typer.Option(
-            "--gpkg",
-            help="GeoPackage to write the plan's layers to (municipalities, flows, sites; QGIS).",
-        ),
-    ] = None,
+    intervention: InterventionOption = None,
+    norm: NormOption = None,
+    max_minutes: MaxMinutesOption = None,
+    per_roaz: PerRoazOption = None,
+    per_iza: PerIzaOption = None,
+    scale: ScaleOption = None,
+    demand: DemandOption = None,
+    eligible: EligibleOption = None,
+    closest: ClosestOption = None,
+    scenario: ScenarioOption = None,
+    solver: SolverOption = None,
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+    csv: CsvOption = None,
+    map_path: MapOption = None,
+    gpkg: GpkgOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Concentrate a complex intervention: which sites offer it, meeting the volume norm."""
-    from zorglandschap.optimise import landscape_model, scenario_model
-    from zorglandschap.scenario import load_scenario
+    from zorglandschap.scenario import (
+        ConcentrationFlags,
+        concentration_model,
+        load_scenario,
+        scenario_model,
+    )
 
-    question = {
-        "--intervention": intervention,
-        "--norm": norm,
-        "--max-minutes": max_minutes,
-        "--per-roaz": per_roaz,
-        "--per-iza": per_iza,
-        "--scale": scale,
-        "--demand": demand,
-        "--eligible": eligible,
-        "--closest": closest,
-    }
-    # the flags are checked before the (slower) data load
-    given = [flag for flag, value in question.items() if value]
-    if scenario is not None and given:
-        raise ScenarioError(
-            f"{', '.join(given)} given with --scenario; the question comes from the "
-            f"scenario's [concentration] table: set it there, or drop --scenario."
-        )
-    if scenario is None and not intervention:
-        raise ScenarioError(
-            "Say what to concentrate: --intervention pancreas (repeat for several), or "
-            "--scenario FILE.toml with a [concentration] table."
-        )
-    if per_roaz and per_iza:
-        raise ScenarioError(
-            "--per-roaz and --per-iza were both given; a plan guarantees sites per one "
-            "region layer: keep one of them."
-        )
+    # the flags are checked (the question object's rules) before the slower data load
+    flags = ConcentrationFlags.parse(
+        intervention=intervention, norm=norm, max_minutes=max_minutes, per_roaz=per_roaz,
+        per_iza=per_iza, scale=scale, demand=demand, eligible=eligible, closest=closest,
+        scenario=scenario, solver=solver, time_limit=time_limit, gap=gap,
+    )  # fmt: skip
     landscape = load_landscape(regions)
-    if scenario is not None:
-        asked = load_scenario(scenario, landscape)
+    if flags.scenario is not None:
+        asked = load_scenario(flags.scenario, landscape)
         model = scenario_model(landscape, asked)
-        title = f"{asked.name} ({scenario})"
+        title = f"{asked.name} ({flags.scenario})"
     else:
-        assert intervention  # checked above
+        model = concentration_model(landscape, flags.question())
         title = ""
-        names = intervention[0] if len(intervention) == 1 else intervention
-        norms: Any = norm
-        if norm is not None and len(intervention) > 1:
-            norms = dict.fromkeys(intervention, norm)
-        model = landscape_model(
-            landscape,
-            names,
-            norms=norms,
-            scale=1.0 if scale is None else scale,
-            max_minutes=max_minutes,
-            per_region=per_iza or per_roaz or 0,
-            region="iza" if per_iza else "roaz",
-            demand=demand or "municipality",
-            eligible=eligible or "all",
-            closest_assignment=bool(closest),
-        )
-    result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
+    result = model.solve(solver=flags.solver, time_limit=flags.time_limit, gap=flags.gap)
     if csv is not None:
         result.to_csv(csv)
     if map_path is not None or gpkg is not None:
@@ -161,6 +143,13 @@ def concentrate_command(
     if as_json:
         typer.echo(result.to_json())
         return
+    _print_plan(result, title)
+    if result.status == "infeasible":
+        raise typer.Exit(1)
+
+
+def _print_plan(result: ConcentrationResult, title: str) -> None:
+    """The plan for people: one line, the offering sites, the diagnosis."""
     d = result.to_dict()
     gap_text = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
 
@@ -187,8 +176,6 @@ def concentrate_command(
         console.print(table)
     for line in d["diagnosis"]:
         console.print(f"- {escape(line)}", highlight=False, soft_wrap=True)
-    if result.status == "infeasible":
-        raise typer.Exit(1)
 
 
 def _write_plan_outputs(

@@ -260,22 +260,116 @@ def _is_mip(problem: pulp.LpProblem) -> bool:
     return any(v.cat == pulp.LpInteger for v in problem.variables())
 
 
+#: A start plan: a value per variable (by handle, or by name), missing variables 0.
+StartPlan = Mapping[pulp.LpVariable, float] | Mapping[str, float]
+
+
+def start_values(variables: list[pulp.LpVariable], start: StartPlan) -> list[float]:
+    """The start value of each of ``variables`` (0 where ``start`` has none)."""
+    if not start:
+        return [0.0] * len(variables)
+    if isinstance(next(iter(start)), str):
+        by_name: Mapping[str, float] = start
+        return [float(by_name.get(v.name, 0.0)) for v in variables]
+    by_handle: Mapping[pulp.LpVariable, float] = start
+    return [float(by_handle.get(v, 0.0)) for v in variables]
+
+
 class _HiGHSWithStart(pulp.HiGHS):
     """PuLP's HiGHS API, handing HiGHS a start plan before it runs (PuLP's has no warm start)."""
 
-    def __init__(self, *args: object, start: Mapping[str, float], **kwargs: object) -> None:
+    def __init__(self, *args: object, start: StartPlan, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.start = start
 
     def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
         import highspy
 
-        values = [float(self.start.get(v.name, 0.0)) for v in lp.variables()]
+        values = start_values(lp.variables(), self.start)
         solution = highspy.HighsSolution()
         solution.col_value = values
         solution.value_valid = True
         lp.solverModel.setSolution(solution)
         lp.solverModel.run()
+
+
+#: What a solver run reports besides PuLP's statuses: stopped on its time limit, best bound,
+#: the solver's own objective value (both may lack the objective's constant term).
+_Run = tuple[bool, float | None, float | None]
+
+
+def _run_highs(
+    problem: pulp.LpProblem,
+    *,
+    limit: float,
+    tol: float,
+    threads: int | None,
+    options: Mapping[str, bool | int | float | str] | None,
+    start: StartPlan | None,
+    relax: bool,
+    is_mip: bool,
+) -> _Run:
+    """Solve with HiGHS through its API (quiet; tolerances and limit never overridden)."""
+    extra = {
+        k: v
+        for k, v in (options or {}).items()
+        if k not in ("mip_rel_gap", "mip_abs_gap", "time_limit")
+    }
+    kwargs = dict(
+        mip=not relax, msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=threads
+    )
+    if start and is_mip:
+        cmd = _HiGHSWithStart(start=start, **kwargs, **extra)
+    else:
+        cmd = pulp.HiGHS(**kwargs, **extra)
+    use_highs_threads(threads)
+    with quiet_stdout():
+        problem.solve(cmd)
+    highs = problem.solverModel
+    import highspy  # local: only when HiGHS is used
+
+    time_limited = highs.getModelStatus() == highspy.HighsModelStatus.kTimeLimit
+    info = highs.getInfo()
+    bound = None
+    if is_mip and problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
+        bound = float(info.mip_dual_bound)
+    return time_limited, bound, float(info.objective_function_value)
+
+
+def _run_cbc(
+    problem: pulp.LpProblem,
+    *,
+    limit: float,
+    tol: float,
+    threads: int | None,
+    start: StartPlan | None,
+    relax: bool,
+    is_mip: bool,
+) -> _Run:
+    """Solve with CBC (PuLP's bundled binary); status details read from its log."""
+    with tempfile.TemporaryDirectory(prefix="zorg-cbc-") as tmp:
+        log_path = os.path.join(tmp, "cbc.log")
+        if start and is_mip:
+            variables = problem.variables()
+            for v, value in zip(variables, start_values(variables, start), strict=True):
+                v.setInitialValue(value)
+        cmd = pulp.PULP_CBC_CMD(
+            mip=not relax,
+            warmStart=bool(start) and is_mip,
+            msg=False,
+            timeLimit=limit,
+            gapRel=tol,
+            threads=threads,
+            logPath=log_path,
+        )
+        problem.solve(cmd)
+        with open(log_path, encoding="utf-8", errors="replace") as fh:
+            log = parse_cbc_log(fh.read())
+    result = str(log["result"] or "")
+    time_limited = "time" in result.lower() and "stopped" in result.lower()
+    bound = log["bound"] if isinstance(log["bound"], float) else None
+    objective = log["objective"] if isinstance(log["objective"], float) else None
+    return time_limited, bound, objective
 
 
 def solve_problem(
@@ -286,7 +380,7 @@ def solve_problem(
     gap: float | None = None,
     threads: int | None = None,
     highs_options: Mapping[str, bool | int | float | str] | None = None,
-    start: Mapping[str, float] | None = None,
+    start: StartPlan | None = None,
     relax: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> SolveOutcome:
@@ -309,8 +403,8 @@ def solve_problem(
         ignored by CBC. They change the search, never what counts as optimal: the gap tolerance
         and the time limit stay those given here.
     start
-        A start plan, variable name -> value (missing variables are 0), e.g. from a primal
-        heuristic. HiGHS checks it and keeps it as the first incumbent when it is feasible; CBC
+        A start plan, variable (or variable name) -> value (missing variables are 0), e.g.
+        from a primal heuristic. HiGHS checks it and keeps it as the first incumbent when it is feasible; CBC
         receives it as a MIP start. It changes the search, never the optimum.
     relax
         Solve the LP relaxation (integer variables treated as continuous); the status then
@@ -332,60 +426,28 @@ def solve_problem(
         raise ScenarioError(f"gap must be a non-negative fraction (e.g. 1e-4), got {tol}.")
     is_mip = _is_mip(problem) and not relax
     began = time.perf_counter()
-    time_limited = False
-    bound: float | None = None
     if name == "highs":
-        extra = {
-            k: v
-            for k, v in (highs_options or {}).items()
-            if k not in ("mip_rel_gap", "mip_abs_gap", "time_limit")
-        }
-        options = dict(
-            mip=not relax, msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=n_threads
-        )
-        if start and is_mip:
-            cmd = _HiGHSWithStart(start=start, **options, **extra)
-        else:
-            cmd = pulp.HiGHS(**options, **extra)
-        use_highs_threads(n_threads)
-        with quiet_stdout():
-            problem.solve(cmd)
-        highs = problem.solverModel
-        import highspy  # local: only when HiGHS is used
-
-        model_status = highs.getModelStatus()
-        time_limited = model_status == highspy.HighsModelStatus.kTimeLimit
-        info = highs.getInfo()
-        solver_objective: float | None = float(info.objective_function_value)
-        if is_mip and problem.sol_status in (
-            pulp.LpSolutionOptimal,
-            pulp.LpSolutionIntegerFeasible,
-        ):
-            bound = float(info.mip_dual_bound)
+        time_limited, bound, solver_objective = _run_highs(
+            problem, limit=limit, tol=tol, threads=n_threads, options=highs_options,
+            start=start, relax=relax, is_mip=is_mip,
+        )  # fmt: skip
     else:
-        with tempfile.TemporaryDirectory(prefix="zorg-cbc-") as tmp:
-            log_path = os.path.join(tmp, "cbc.log")
-            if start and is_mip:
-                for v in problem.variables():
-                    v.setInitialValue(float(start.get(v.name, 0.0)))
-            cmd = pulp.PULP_CBC_CMD(
-                mip=not relax,
-                warmStart=bool(start) and is_mip,
-                msg=False,
-                timeLimit=limit,
-                gapRel=tol,
-                threads=n_threads,
-                logPath=log_path,
-            )
-            problem.solve(cmd)
-            with open(log_path, encoding="utf-8", errors="replace") as fh:
-                log = parse_cbc_log(fh.read())
-        result = str(log["result"] or "")
-        time_limited = "time" in result.lower() and "stopped" in result.lower()
-        if isinstance(log["bound"], float):
-            bound = log["bound"]
-        solver_objective = log["objective"] if isinstance(log["objective"], float) else None
-    seconds = time.perf_counter() - began
+        time_limited, bound, solver_objective = _run_cbc(
+            problem, limit=limit, tol=tol, threads=n_threads, start=start, relax=relax,
+            is_mip=is_mip,
+        )  # fmt: skip
+    return _outcome(
+        problem, name, (time_limited, bound, solver_objective), seconds=time.perf_counter() - began,
+        tol=tol, is_mip=is_mip,
+    )  # fmt: skip
+
+
+def _outcome(
+    problem: pulp.LpProblem, name: str, run: _Run, *, seconds: float, tol: float, is_mip: bool
+) -> SolveOutcome:
+    """The honest outcome of a solved problem: objective and bound (with the objective's
+    constant), gap, status."""
+    time_limited, bound, solver_objective = run
     has_plan = problem.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     objective = float(pulp.value(problem.objective) or 0.0) if has_plan else None
     if bound is not None and objective is not None and solver_objective is not None:

@@ -45,6 +45,7 @@ from pydantic_core import ErrorDetails
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import SITE_YEARS, Landscape
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
+from zorglandschap.scenario.questions import ConcentrationQuestion
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 from zorglandschap.vocab import ScenarioSehState
 
@@ -59,43 +60,6 @@ class SiteChange(BaseModel):
     av: bool | None = None
     nicu: bool | None = None
     note: str = ""
-
-
-class ConcentrationQuestion(BaseModel):
-    """The ``[concentration]`` table: which sites should offer complex interventions, asked on
-    the scenario's sites and settings (see :func:`zorglandschap.optimise.scenario_model`).
-
-    Intervention keys (``interventions``, ``norms``, ``share_sites``, ...) take ids or aliases
-    (``pancreas``, ``liver``, ...). Everything not given takes the same default as
-    ``zorglandschap concentrate``.
-    """
-
-    model_config = ConfigDict(extra="forbid", strict=True)
-
-    interventions: list[str] = Field(min_length=1)
-    #: Volume norm per intervention; default the norms table (a blank norm is never defaulted).
-    norms: dict[str, float] = Field(default_factory=dict)
-    #: National patients a year per intervention; default the norms table.
-    volumes: dict[str, float] = Field(default_factory=dict)
-    #: Growth factor on the volumes (one for all, or per intervention).
-    scale: float | dict[str, float] = 1.0
-    #: Maximum travel time, minutes (default ``settings.concentration.max_minutes``).
-    max_minutes: float | None = None
-    #: At least this many sites per region of ``region``.
-    per_region: int = Field(0, ge=0)
-    region: Literal["roaz", "iza"] = "roaz"
-    demand: Literal["municipality", "pc4"] = "municipality"
-    #: ``all``, ``seh_24_7`` or ``seh`` — on this scenario's SEH states — or a list of site ids.
-    eligible: Literal["all", "seh_24_7", "seh"] | list[str] = "all"
-    #: Groups of interventions that must be offered at the same sites (e.g. an HPB centre).
-    share_sites: list[list[str]] = Field(default_factory=list)
-    #: Patients go to their nearest offering site.
-    closest: bool = False
-    #: Sites that must offer (every intervention), and sites that may not.
-    open_sites: list[str] = Field(default_factory=list)
-    closed_sites: list[str] = Field(default_factory=list)
-    min_sites: int | None = Field(None, ge=0)
-    max_sites: int | None = Field(None, ge=0)
 
 
 class ScenarioFile(BaseModel):

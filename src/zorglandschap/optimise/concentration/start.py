@@ -1,6 +1,6 @@
 """A start plan for the concentration MILP: the best plan on the sites its LP relaxation uses.
 
-Internal to :mod:`zorglandschap.optimise`. Proving optimality is what costs time on the national
+Part of the solution method (:mod:`.method`). Proving optimality is what costs time on the national
 instances; HiGHS spends about half of its run in its own sub-MIP heuristics looking for the
 plan it then proves (bench/RESULTS.md). This module finds that plan cheaply instead:
 
@@ -29,8 +29,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pulp
 
-from zorglandschap.optimise._blocks import Block
-from zorglandschap.optimise._formulation import Handles
+from zorglandschap.optimise.concentration.blocks import Block
+from zorglandschap.optimise.concentration.formulation import Handles
 from zorglandschap.optimise.solver import SolveOutcome
 
 #: ``build(blocks, near_sets)`` -> restricted problem and its handles (pairs beyond the near
@@ -43,11 +43,30 @@ Run = Callable[..., SolveOutcome]
 
 #: LP openings at or below this count as closed.
 _OPEN_TOLERANCE = 1e-6
+#: A start plan: a value for variables of the full model (missing ones are 0).
+Start = dict[pulp.LpVariable, float]
+
+
+def carry_over(restricted: Handles, full: Handles) -> Start:
+    """The non-zero values of a restricted model's plan, on the full model's variables (the
+    restriction keeps point and site positions, so both are keyed alike)."""
+    start: Start = {}
+    for p, ys in restricted.y.items():
+        for j, y in ys.items():
+            if y.varValue:
+                start[full.y[p][j]] = float(y.varValue)
+    for p, xs in restricted.x.items():
+        full_x = {(m, j): v for m, j, v in full.x[p]}
+        for m, j, x in xs:
+            if x.varValue and (m, j) in full_x:
+                start[full_x[(m, j)]] = float(x.varValue)
+    return start
 
 
 def _restricted_start(
     blocks: Sequence[Block],
     kept: Mapping[str, set[str]],
+    full: Handles,
     *,
     fixed: bool,
     build_restricted: BuildRestricted,
@@ -55,7 +74,7 @@ def _restricted_start(
     near_sites: int | None,
     gap: float,
     time_limit: float,
-) -> tuple[dict[str, float] | None, SolveOutcome | None, str]:
+) -> tuple[Start | None, SolveOutcome | None, str]:
     """Solve the model restricted to the ``kept`` sites per intervention (``fixed``: all open)."""
     restricted: list[Block] = []
     near: dict[str, np.ndarray] = {}
@@ -86,8 +105,7 @@ def _restricted_start(
     if out.status != "optimal":
         # a time-limited plan may be poor, and the full solve then skips HiGHS' own heuristics
         return None, out, f"restricted model {out.status} within {time_limit:g} s"
-    start = {v.name: float(v.varValue) for v in sub.variables() if v.varValue}
-    return start, out, ""
+    return carry_over(sub_handles, full), out, ""
 
 
 def lp_support_start(
@@ -101,7 +119,7 @@ def lp_support_start(
     gap: float,
     time_limit: float,
     openings: Mapping[str, np.ndarray] | None = None,
-) -> tuple[dict[str, float] | None, str]:
+) -> tuple[Start | None, str]:
     """A start plan for ``problem`` (the full model), or None, and a line saying what happened.
 
     Parameters
@@ -145,6 +163,7 @@ def lp_support_start(
     start, out, why = _restricted_start(
         blocks,
         {block.intervention: kept_ids for block in blocks},
+        handles,
         fixed=False,
         build_restricted=build_restricted,
         run=run,
@@ -161,6 +180,7 @@ def lp_support_start(
 
 
 def coarse_sites_start(
+    handles: Handles,
     blocks: Sequence[Block],
     sites: Mapping[str, Sequence[str]],
     *,
@@ -168,8 +188,8 @@ def coarse_sites_start(
     run: Run,
     gap: float,
     time_limit: float,
-) -> tuple[dict[str, float] | None, str]:
-    """A start plan in which exactly the given ``sites`` offer each intervention (e.g. the plan
+) -> tuple[Start | None, str]:
+    """A start plan for the full model (``handles``) in which exactly the given ``sites`` offer each intervention (e.g. the plan
     solved on municipalities), with patients assigned at the model's own demand level.
 
     Returns None (and why) when those sites cannot serve the finer demand (a point with none of
@@ -179,6 +199,7 @@ def coarse_sites_start(
     start, out, why = _restricted_start(
         blocks,
         kept,
+        handles,
         fixed=True,
         build_restricted=build_restricted,
         run=run,

@@ -32,16 +32,17 @@ import pandas as pd
 from zorglandschap.baseline import baseline_providers, estimate_catchment_volumes
 from zorglandschap.demand import aggregate_demand, intervention_demand, resolve_intervention
 from zorglandschap.errors import DataError, ScenarioError
-from zorglandschap.optimise.concentration import ConcentrationModel
+from zorglandschap.optimise.concentration.model import ConcentrationModel
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+from zorglandschap.vocab import DEMAND_LEVELS, ELIGIBLE_RULES, GUARANTEE_LAYERS
 
-#: Region layers a guarantee can be set on: option name -> municipality column.
-REGION_COLUMNS: dict[str, str] = {"roaz": "roaz", "iza": "iza"}
+#: Region layers a guarantee can be set on: layer -> municipality column.
+REGION_COLUMNS: dict[str, str] = {layer: layer for layer in GUARANTEE_LAYERS}
 
 #: Eligibility rules by name (``year`` is the site-state year).
 #: SEH states each SEH eligibility rule admits (a spoedpost is not an SEH).
 _SEH_RULES: dict[str, tuple[str, ...]] = {"seh_24_7": ("24/7",), "seh": ("24/7", "limited")}
-ELIGIBILITY_RULES: tuple[str, ...] = ("all", *_SEH_RULES)
+ELIGIBILITY_RULES: tuple[str, ...] = ELIGIBLE_RULES
 
 
 def _long_minutes(minutes: pd.DataFrame) -> pd.DataFrame:
@@ -189,17 +190,17 @@ def landscape_model(
     max_minutes
         Maximum travel time (default ``settings.concentration.max_minutes``).
     per_region
-        At least this many sites per region of ``region`` (``roaz`` or ``iza``).
+        At least this many sites per region of ``region``.
     region
-        The region layer of the guarantees and the indicators.
+        The region layer of the guarantees and the indicators (``roaz`` or ``iza``).
     eligible
         Eligibility rule (``all``, ``seh_24_7``, ``seh``), a list of site ids, or a mapping per
         intervention.
     year
         Site-state year for the eligibility rules.
     site_state
-        A :class:`~zorglandschap.scenario.SiteState` (e.g. a scenario's) whose SEH states the
-        eligibility rules use instead of ``year``'s.
+        A :class:`~zorglandschap.landscape.state.SiteState` (e.g. a scenario's) whose SEH
+        states the eligibility rules use instead of ``year``'s; its name labels the result.
     baseline
         Include today's providers (disruption, changes, known/estimated volumes).
     profile
@@ -220,11 +221,110 @@ def landscape_model(
     ids = [resolve_intervention(landscape.norms, n) for n in names]
     if len(set(ids)) != len(ids):
         raise ScenarioError(f"Intervention(s) given twice: {', '.join(names)}.")
-    if demand not in ("municipality", "pc4"):
+    if demand not in DEMAND_LEVELS:
         raise ScenarioError(f"Unknown demand level {demand!r}; valid: 'municipality', 'pc4'.")
     if region not in REGION_COLUMNS:
         raise ScenarioError(f"Unknown region layer {region!r}; valid: {', '.join(REGION_COLUMNS)}.")
-    # norms: explicit overrides, else the table; blank stays blank (the model refuses it)
+    norm_map = _norm_map(landscape, names, ids, norms)
+    pc4_demand = intervention_demand(
+        landscape,
+        ids,
+        volumes=None if volumes is None else _by_id(landscape, volumes),
+        scale=_by_id(landscape, scale) if isinstance(scale, Mapping) else float(scale),
+        settings=settings,
+    )
+    long = _pc4_pairs(landscape, pc4_demand, travel_minutes, profile=profile, settings=settings)
+    services = None if site_state is None else site_state.services
+    elig = _eligibility(landscape, eligible, year=year, services=services)
+    tables = _demand_tables(landscape, pc4_demand, long, demand=demand, region=region)
+    base_map, base_volumes = (
+        _baseline(landscape, ids, tables["demand"], tables["pairs"], settings)
+        if baseline
+        else ({}, [])
+    )
+    if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
+        # the same question on municipalities: its plan starts the PC4 solve (speed only);
+        # the norms as resolved here (a mapping keyed by alias would not match the ids)
+        options["coarse"] = landscape_model(
+            landscape, ids, demand="municipality", norms=norm_map, volumes=volumes, scale=scale,
+            max_minutes=max_minutes, per_region=per_region, region=region, eligible=eligible,
+            year=year, site_state=site_state, baseline=baseline, profile=profile,
+            travel_minutes=long, beyond_limit=beyond_limit, settings=settings, **options,
+        )  # fmt: skip
+    options.setdefault("state_name", str(year) if site_state is None else site_state.name)
+    return ConcentrationModel(
+        tables.pop("demand"),
+        tables.pop("pairs"),
+        norms=norm_map,
+        max_minutes=max_minutes,
+        sites=_site_table(landscape, region),
+        baseline=base_map if baseline else None,
+        baseline_volume=pd.DataFrame(base_volumes, columns=BASELINE_VOLUME_COLUMNS),
+        per_region=per_region,
+        eligible=elig,
+        region_label=f"{region.upper()} region",
+        demand_level=demand,
+        beyond_limit=beyond_limit,
+        settings=settings,
+        **tables,
+        **options,
+    )
+
+
+#: Columns of the baseline volumes a model is given.
+BASELINE_VOLUME_COLUMNS = ["intervention", "site_id", "volume", "source"]
+
+
+def _pc4_pairs(
+    landscape: Any,
+    pc4_demand: pd.DataFrame,
+    travel_minutes: pd.DataFrame | None,
+    *,
+    profile: str,
+    settings: Settings,
+) -> pd.DataFrame:
+    """PC4 → site minutes (given, else from the travel module) of the PC4s with demand."""
+    long = (
+        pc4_site_minutes(landscape, profile=profile, settings=settings)
+        if travel_minutes is None
+        else _long_minutes(travel_minutes)
+    )
+    return long[
+        long["pc4"].isin(pc4_demand.index) & long["site_id"].isin(landscape.sites.index.astype(str))
+    ]
+
+
+def _eligibility(
+    landscape: Any,
+    eligible: str | Iterable[str] | Mapping[str, Iterable[str]],
+    *,
+    year: int,
+    services: pd.DataFrame | None,
+) -> list[str] | dict[str, list[str]]:
+    """The candidate sites (per intervention when ``eligible`` is a mapping)."""
+    if isinstance(eligible, Mapping):
+        return {
+            resolve_intervention(landscape.norms, k): eligible_sites(
+                landscape, v, year=year, services=services
+            )
+            for k, v in eligible.items()
+        }
+    return eligible_sites(landscape, eligible, year=year, services=services)
+
+
+def _by_id(landscape: Any, values: Mapping[str, float]) -> dict[str, float]:
+    """A mapping keyed by intervention id or alias, keyed by id."""
+    return {resolve_intervention(landscape.norms, k): float(v) for k, v in values.items()}
+
+
+def _norm_map(
+    landscape: Any,
+    names: Sequence[str],
+    ids: Sequence[str],
+    norms: float | Mapping[str, float] | None,
+) -> dict[str, float]:
+    """The norm of each intervention: the one given, else the norms table's (a blank norm
+    stays blank and is refused: a norm is never defaulted)."""
     norm_map: dict[str, float | None] = {}
     for name, p in zip(names, ids, strict=True):
         given: Any = None
@@ -244,197 +344,86 @@ def landscape_model(
             f"No volume norm for {', '.join(missing)} in the norms table (blank = not found); "
             "give one, e.g. --norm 20 or norms={...} in a scenario. A norm is never defaulted."
         )
-    vol_map = None
-    if volumes is not None:
-        vol_map = {resolve_intervention(landscape.norms, k): float(v) for k, v in volumes.items()}
-    scale_map: float | dict[str, float] = (
-        {resolve_intervention(landscape.norms, k): float(v) for k, v in scale.items()}
-        if isinstance(scale, Mapping)
-        else float(scale)
-    )
-    pc4_demand = intervention_demand(
-        landscape, ids, volumes=vol_map, scale=scale_map, settings=settings
-    )
-    long = (
-        pc4_site_minutes(landscape, profile=profile, settings=settings)
-        if travel_minutes is None
-        else _long_minutes(travel_minutes)
-    )
-    long = long[
-        long["pc4"].isin(pc4_demand.index) & long["site_id"].isin(landscape.sites.index.astype(str))
-    ]
+    return {p: float(v) for p, v in norm_map.items() if v is not None}
+
+
+def _site_table(landscape: Any, region: str) -> pd.DataFrame:
+    """Site names and the region of each site in the guarantee's layer."""
     munis = landscape.municipalities
-    reg_col = REGION_COLUMNS[region]
-    pc4_mun = landscape.pc4["gemeentecode"].astype(str)
-    pc4_mun.index = pc4_mun.index.astype(str)
-    # eligibility
-    services = None if site_state is None else site_state.services
-    if isinstance(eligible, Mapping):
-        elig: Any = {
-            resolve_intervention(landscape.norms, k): eligible_sites(
-                landscape, v, year=year, services=services
-            )
-            for k, v in eligible.items()
-        }
-    else:
-        elig = eligible_sites(landscape, eligible, year=year, services=services)
     sites = pd.DataFrame(
         {
             "name": landscape.sites["name"].astype(str),
-            "region": landscape.sites["gemeentecode"].map(munis[reg_col]).astype(str)
+            "region": landscape.sites["gemeentecode"].map(munis[REGION_COLUMNS[region]]).astype(str)
             if region != "roaz"
             else landscape.sites["roaz"].astype(str),
         }
     )
     sites.index = sites.index.astype(str)
-    weight = pc4_demand.sum(axis=1)
+    return sites
+
+
+def _demand_tables(
+    landscape: Any, pc4_demand: pd.DataFrame, long: pd.DataFrame, *, demand: str, region: str
+) -> dict[str, Any]:
+    """Demand, pairs, labels and (at municipality level) the PC4 detail of the level solved."""
+    munis = landscape.municipalities
+    reg_col = REGION_COLUMNS[region]
+    pc4_mun = landscape.pc4["gemeentecode"].astype(str)
+    pc4_mun.index = pc4_mun.index.astype(str)
     if demand == "municipality":
-        dem = aggregate_demand(pc4_demand, pc4_mun)
-        pairs = municipality_pairs(long, weight, pc4_mun)
         demand_region = munis[reg_col].astype(str)
         demand_region.index = demand_region.index.astype(str)
         demand_names = munis["name"].astype(str)
         demand_names.index = demand_names.index.astype(str)
         detail = pc4_demand.reset_index().rename(columns={"pc4": "detail_id"})
         detail["demand_id"] = detail["detail_id"].map(pc4_mun)
-        detail_pairs = long.rename(columns={"pc4": "detail_id"})
-    else:
-        dem = pc4_demand
-        pairs = long.rename(columns={"pc4": "demand_id"})
-        demand_region = pc4_mun.map(munis[reg_col]).astype(str)
-        demand_names = pd.Series(
+        return {
+            "demand": aggregate_demand(pc4_demand, pc4_mun),
+            "pairs": municipality_pairs(long, pc4_demand.sum(axis=1), pc4_mun),
+            "demand_region": demand_region,
+            "demand_names": demand_names,
+            "detail": detail,
+            "detail_pairs": long.rename(columns={"pc4": "detail_id"}),
+        }
+    return {
+        "demand": pc4_demand,
+        "pairs": long.rename(columns={"pc4": "demand_id"}),
+        "demand_region": pc4_mun.map(munis[reg_col]).astype(str),
+        "demand_names": pd.Series(
             {k: f"PC4 {k} ({munis.at[v, 'name']})" for k, v in pc4_mun.items() if v in munis.index}
-        )
-        detail = None
-        detail_pairs = None
-    base_map: dict[str, list[str]] = {}
-    bvol_rows: list[dict[str, Any]] = []
-    if baseline:
-        for p in ids:
-            b = baseline_providers(landscape, p, settings=settings)
-            base_map[p] = list(b["site_id"])
-            if len(b) == 0:
-                continue
-            est = estimate_catchment_volumes(dem[p], pairs, b["site_id"])
-            for r in b.itertuples(index=False):
-                if not math.isnan(r.volume):
-                    bvol_rows.append(
-                        {
-                            "intervention": p,
-                            "site_id": r.site_id,
-                            "volume": r.volume,
-                            "source": f"known ({r.volume_source})",
-                        }
-                    )
-                else:
-                    bvol_rows.append(
-                        {
-                            "intervention": p,
-                            "site_id": r.site_id,
-                            "volume": float(est.get(r.site_id, 0.0)),
-                            "source": "estimate: nearest-provider catchment of the modelled demand",
-                        }
-                    )
-    if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
-        # the same question on municipalities: its plan starts the PC4 solve (speed only)
-        options["coarse"] = landscape_model(
-            landscape,
-            ids,
-            demand="municipality",
-            norms=norms,
-            volumes=volumes,
-            scale=scale,
-            max_minutes=max_minutes,
-            per_region=per_region,
-            region=region,
-            eligible=eligible,
-            year=year,
-            site_state=site_state,
-            baseline=baseline,
-            profile=profile,
-            travel_minutes=long,
-            beyond_limit=beyond_limit,
-            settings=settings,
-            **options,
-        )
-    return ConcentrationModel(
-        dem,
-        pairs,
-        norms={p: float(v) for p, v in norm_map.items() if v is not None},
-        max_minutes=max_minutes,
-        sites=sites,
-        baseline=base_map if baseline else None,
-        baseline_volume=pd.DataFrame(
-            bvol_rows, columns=["intervention", "site_id", "volume", "source"]
         ),
-        per_region=per_region,
-        eligible=elig,
-        demand_region=demand_region,
-        demand_names=demand_names,
-        detail=detail,
-        detail_pairs=detail_pairs,
-        region_label=f"{region.upper()} region",
-        demand_level=demand,
-        beyond_limit=beyond_limit,
-        settings=settings,
-        **options,
-    )
+        "detail": None,
+        "detail_pairs": None,
+    }
 
 
-def scenario_model(
-    landscape: Any, scenario: Any, *, travel_minutes: pd.DataFrame | None = None
-) -> ConcentrationModel:
-    """The ``[concentration]`` question of a scenario, as a model on its sites and settings.
-
-    Eligibility rules (``seh_24_7``, ``seh``) use the scenario's SEH states, so a scenario that
-    closes an SEH also takes that site out of the candidates of a ``seh_24_7`` question.
-
-    Parameters
-    ----------
-    landscape
-        The landscape the scenario was loaded on.
-    scenario
-        A :class:`~zorglandschap.scenario.Scenario` (:func:`~zorglandschap.scenario.load_scenario`).
-    travel_minutes
-        Precomputed PC4 × site minutes; default: from the travel module.
-
-    Raises
-    ------
-    ScenarioError
-        Naming the file and the key: no ``[concentration]`` table, an unknown intervention, a
-        missing norm, an unknown site.
-    """
-    question = scenario.concentration
-    where = f"{scenario.path or scenario.name}"
-    if question is None:
-        raise ScenarioError(
-            f"{where} has no [concentration] table; add one with at least "
-            'interventions = ["pancreas"] (see docs/scenarios.md).'
-        )
-    try:
-        share = [
-            tuple(resolve_intervention(landscape.norms, n) for n in g) for g in question.share_sites
-        ]
-        return landscape_model(
-            landscape,
-            question.interventions,
-            demand=question.demand,
-            norms=dict(question.norms) or None,
-            volumes=dict(question.volumes) or None,
-            scale=question.scale,
-            max_minutes=question.max_minutes,
-            per_region=question.per_region,
-            region=question.region,
-            eligible=question.eligible,
-            site_state=scenario.state,
-            travel_minutes=travel_minutes,
-            settings=scenario.settings,
-            share_sites=share,
-            closest_assignment=question.closest,
-            open_sites=question.open_sites or None,
-            closed_sites=question.closed_sites or None,
-            min_sites=question.min_sites,
-            max_sites=question.max_sites,
-        )
-    except ScenarioError as exc:
-        raise ScenarioError(f"{where}: concentration: {exc}") from None
+def _baseline(
+    landscape: Any,
+    ids: Sequence[str],
+    dem: pd.DataFrame,
+    pairs: pd.DataFrame,
+    settings: Settings,
+) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
+    """Today's providers per intervention, and their volumes: known, else estimated from the
+    nearest-provider catchment of the modelled demand."""
+    base_map: dict[str, list[str]] = {}
+    rows: list[dict[str, Any]] = []
+    for p in ids:
+        b = baseline_providers(landscape, p, settings=settings)
+        base_map[p] = list(b["site_id"])
+        if len(b) == 0:
+            continue
+        est = estimate_catchment_volumes(dem[p], pairs, b["site_id"])
+        for r in b.itertuples(index=False):
+            known = not math.isnan(r.volume)
+            rows.append(
+                {
+                    "intervention": p,
+                    "site_id": r.site_id,
+                    "volume": r.volume if known else float(est.get(r.site_id, 0.0)),
+                    "source": f"known ({r.volume_source})"
+                    if known
+                    else "estimate: nearest-provider catchment of the modelled demand",
+                }
+            )
+    return base_map, rows

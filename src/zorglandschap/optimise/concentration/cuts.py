@@ -1,6 +1,6 @@
 r"""Cluster norm cuts: valid inequalities that tighten the concentration model's LP relaxation.
 
-Internal to :mod:`zorglandschap.optimise`. For one site, :math:`\{x \le y,\ \sum_i d_i x_{ij}
+Part of the solution method (:mod:`.method`). For one site, :math:`\{x \le y,\ \sum_i d_i x_{ij}
 \ge V y\}` is already the convex hull, so no single-site inequality helps; the LP relaxation is
 weak because *neighbouring* sites half-open and share the same patients (two hospitals of one
 city at :math:`y \approx 0.75` when the city has patients for 1.5 norms). The cuts here reason
@@ -43,12 +43,13 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pulp
 
-from zorglandschap.optimise._blocks import Block
-from zorglandschap.optimise._formulation import Handles
+from zorglandschap.optimise.concentration.blocks import Block
+from zorglandschap.optimise.concentration.formulation import Handles
 from zorglandschap.optimise.solver import quiet_stdout, use_highs_threads
 
 #: Largest cluster a cut is grown to. Assumption (speed only; 10 closed no more gap on the
@@ -232,6 +233,108 @@ class Strengthened:
         )
 
 
+#: Columns of one intervention in the LP: y per site; x as (point, site, column).
+_Columns = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _columns(blocks: Sequence[Block], handles: Handles) -> dict[str, _Columns]:
+    """Column numbers (PuLP's ``index`` after the LP is built) of y and x, per intervention."""
+    index = {}
+    for block in blocks:
+        p = block.intervention
+        ys = handles.y[p]
+        y_col = np.array([ys[j].index for j in range(len(block.sites))], dtype=np.int64)
+        x_m = np.array([m for m, _, _ in handles.x[p]], dtype=np.int64)
+        x_j = np.array([j for _, j, _ in handles.x[p]], dtype=np.int64)
+        x_col = np.array([v.index for _, _, v in handles.x[p]], dtype=np.int64)
+        index[p] = (y_col, x_m, x_j, x_col)
+    return index
+
+
+def _lp(problem: pulp.LpProblem, threads: int | None, time_limit: float) -> Any:
+    """``problem``'s LP relaxation loaded into a fresh HiGHS instance (quiet)."""
+    import highspy
+
+    cmd = pulp.HiGHS(msg=False, mip=False)
+    use_highs_threads(threads)
+    with quiet_stdout():  # HiGHS prints its banner on the first Highs() of a process
+        problem.solverModel = highspy.Highs()
+        problem.solverModel.setOptionValue("output_flag", False)
+    if threads is not None:
+        problem.solverModel.setOptionValue("threads", int(threads))
+    cmd.buildSolverModel(problem)
+    lp = problem.solverModel
+    lp.setOptionValue("time_limit", float(time_limit))
+    return lp
+
+
+def _violated(
+    blocks: Sequence[Block],
+    norms: Mapping[str, float],
+    index: Mapping[str, _Columns],
+    col: np.ndarray,
+    seen: set[tuple[str, tuple[int, ...], tuple[int, ...], int]],
+) -> list[NormCut]:
+    """Cuts violated by the LP solution ``col`` that were not found before."""
+    new: list[NormCut] = []
+    for block in blocks:
+        p = block.intervention
+        norm = float(norms[p])
+        if norm <= 0:
+            continue
+        y_col, x_m, x_j, x_col = index[p]
+        x = np.zeros((block.n_points, len(block.sites)))
+        x[x_m, x_j] = col[x_col]
+        for cut in separate(block, norm, col[y_col], x):
+            key = (p, cut.sites, cut.inside, cut.rhs)
+            if key not in seen:
+                seen.add(key)
+                new.append(cut)
+    return new
+
+
+def _add_to_lp(
+    lp: Any, cut: NormCut, columns: _Columns, demand: np.ndarray
+) -> tuple[NormCut, int, np.ndarray]:
+    """Add ``cut`` as a row of the HiGHS LP; returns it, its row and its x pairs (positions)."""
+    import highspy
+
+    y_col, x_m, x_j, x_col = columns
+    outside = np.flatnonzero(np.isin(x_j, cut.sites) & ~np.isin(x_m, cut.inside))
+    cols = np.concatenate([y_col[list(cut.sites)], x_col[outside]]).astype(np.int32)
+    coefs = np.concatenate([np.full(len(cut.sites), cut.scale), -demand[x_m[outside]]])
+    lp.addRow(-highspy.kHighsInf, cut.scale * cut.rhs, len(cols), cols, coefs)
+    return cut, lp.getNumRow() - 1, outside
+
+
+def _keep_binding(
+    problem: pulp.LpProblem,
+    handles: Handles,
+    blocks: Sequence[Block],
+    added: Sequence[tuple[NormCut, int, np.ndarray]],
+    activity: np.ndarray,
+) -> tuple[list[NormCut], list[str]]:
+    """Add the cuts binding in the last LP to ``problem`` (``normcut_<block>_<k>``)."""
+    order = {block.intervention: b for b, block in enumerate(blocks)}
+    binding: list[NormCut] = []
+    rows: list[str] = []
+    for cut, lp_row, outside in added:
+        if activity[lp_row] < cut.scale * cut.rhs - 1e-6 * max(cut.scale, 1.0):
+            continue
+        b = order[cut.intervention]
+        xs = handles.x[cut.intervention]
+        terms = [(handles.y[cut.intervention][j], cut.scale) for j in cut.sites]
+        terms += [(xs[q][2], -float(blocks[b].demand[xs[q][0]])) for q in outside]
+        rows.append(f"normcut_{b}_{len(rows)}")
+        binding.append(cut)
+        problem.addConstraint(
+            pulp.LpConstraint(
+                pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rows[-1], cut.scale * cut.rhs
+            )
+        )
+    return binding, rows
+
+
 def add_norm_cuts(
     problem: pulp.LpProblem,
     handles: Handles,
@@ -255,28 +358,10 @@ def add_norm_cuts(
     import highspy
 
     began = time.perf_counter()
-    cmd = pulp.HiGHS(msg=False, mip=False)
-    use_highs_threads(threads)
-    with quiet_stdout():  # HiGHS prints its banner on the first Highs() of a process
-        problem.solverModel = highspy.Highs()
-        problem.solverModel.setOptionValue("output_flag", False)
-    if threads is not None:
-        problem.solverModel.setOptionValue("threads", int(threads))
-    cmd.buildSolverModel(problem)
-    lp = problem.solverModel
-    lp.setOptionValue("time_limit", float(time_limit))
+    lp = _lp(problem, threads, time_limit)
     ok = highspy.HighsModelStatus.kOptimal
-
     order = {block.intervention: b for b, block in enumerate(blocks)}
-    index = {}
-    for block in blocks:
-        p = block.intervention
-        ys = handles.y[p]
-        y_col = np.array([ys[j].index for j in range(len(block.sites))], dtype=np.int64)
-        x_m = np.array([m for m, _, _ in handles.x[p]], dtype=np.int64)
-        x_j = np.array([j for _, j, _ in handles.x[p]], dtype=np.int64)
-        x_col = np.array([v.index for _, _, v in handles.x[p]], dtype=np.int64)
-        index[p] = (y_col, x_m, x_j, x_col)
+    index = _columns(blocks, handles)
 
     def values() -> np.ndarray:
         return np.asarray(lp.getSolution().col_value, dtype=float)
@@ -295,32 +380,13 @@ def add_norm_cuts(
     seen: set[tuple[str, tuple[int, ...], tuple[int, ...], int]] = set()
     rounds = 0
     while rounds < max_rounds and time.perf_counter() - began < time_limit:
-        col = values()
-        new: list[NormCut] = []
-        for block in blocks:
-            p = block.intervention
-            norm = float(norms[p])
-            if norm <= 0:
-                continue
-            y_col, x_m, x_j, x_col = index[p]
-            x = np.zeros((block.n_points, len(block.sites)))
-            x[x_m, x_j] = col[x_col]
-            for cut in separate(block, norm, col[y_col], x):
-                key = (p, cut.sites, cut.inside, cut.rhs)
-                if key not in seen:
-                    seen.add(key)
-                    new.append(cut)
+        new = _violated(blocks, norms, index, values(), seen)
         if not new:
             break
         rounds += 1
         for cut in new:
-            y_col, x_m, x_j, x_col = index[cut.intervention]
             demand = np.asarray(blocks[order[cut.intervention]].demand, dtype=float)
-            outside = np.flatnonzero(np.isin(x_j, cut.sites) & ~np.isin(x_m, cut.inside))
-            cols = np.concatenate([y_col[list(cut.sites)], x_col[outside]]).astype(np.int32)
-            coefs = np.concatenate([np.full(len(cut.sites), cut.scale), -demand[x_m[outside]]])
-            lp.addRow(-highspy.kHighsInf, cut.scale * cut.rhs, len(cols), cols, coefs)
-            added.append((cut, lp.getNumRow() - 1, outside))
+            added.append(_add_to_lp(lp, cut, index[cut.intervention], demand))
         lp.run()
         if lp.getModelStatus() != ok:
             return None
@@ -329,28 +395,14 @@ def add_norm_cuts(
             break
     activity = np.asarray(lp.getSolution().row_value, dtype=float)
     # the cuts binding in the last LP go into the problem; those slack at the end are dropped
-    binding: list[NormCut] = []
-    rows: list[str] = []
-    for cut, row, outside in added:
-        if activity[row] < cut.scale * cut.rhs - 1e-6 * max(cut.scale, 1.0):
-            continue
-        b = order[cut.intervention]
-        xs = handles.x[cut.intervention]
-        terms = [(handles.y[cut.intervention][j], cut.scale) for j in cut.sites]
-        terms += [(xs[q][2], -float(blocks[b].demand[xs[q][0]])) for q in outside]
-        rows.append(f"normcut_{b}_{len(rows)}")
-        binding.append(cut)
-        problem.addConstraint(
-            pulp.LpConstraint(
-                pulp.LpAffineExpression(terms), pulp.LpConstraintLE, rows[-1], cut.scale * cut.rhs
-            )
-        )
+    binding, rows = _keep_binding(problem, handles, blocks, added, activity)
+    constant = float(problem.objective.constant or 0.0)
     return Strengthened(
         openings=openings,
         kept=tuple(binding),
         rows=tuple(rows),
-        bound=bound + float(problem.objective.constant or 0.0),
-        first_bound=first + float(problem.objective.constant or 0.0),
+        bound=bound + constant,
+        first_bound=first + constant,
         rounds=rounds,
         seconds=time.perf_counter() - began,
     )

@@ -1,6 +1,6 @@
 """Sparse data blocks of the concentration model: merged demand points and their sorted reach.
 
-Internal to :mod:`zorglandschap.optimise`. One :class:`Block` holds, for one intervention, the
+Used by the formulation and the solution method. One :class:`Block` holds, for one intervention, the
 demand points that can reach at least one candidate site within the maximum travel time,
 *merged* when their reach (the sites and the minutes to each) is identical, with each merged
 point's reachable sites sorted from near to far.
@@ -157,22 +157,9 @@ def build_block(
     # sort by demand id, then minutes, then site id -> each point's reach near to far
     order = np.lexsort((site_idx, minutes, dem_ids.astype(str)))
     site_idx, minutes, dem_ids = site_idx[order], minutes[order], dem_ids[order]
-    if len(dem_ids):
-        change = np.flatnonzero(dem_ids[1:] != dem_ids[:-1]) + 1
-        starts = np.concatenate(([0], change, [len(dem_ids)]))
-    else:
-        starts = np.array([0])
-    reached: dict[str, tuple[int, int]] = {}
-    for a, b in zip(starts[:-1], starts[1:], strict=True):
-        reached[str(dem_ids[a])] = (int(a), int(b))
+    reached = _slices(dem_ids)
     unreachable = tuple(sorted(str(i) for i in d.index if str(i) not in reached))
-
-    keys: dict[bytes, list[str]] = {}
-    for dem in sorted(reached):
-        a, b = reached[dem]
-        key = site_idx[a:b].tobytes() + minutes[a:b].tobytes() if merge else dem.encode()
-        keys.setdefault(key, []).append(dem)
-    groups = sorted((tuple(members) for members in keys.values()), key=lambda g: g[0])
+    groups = _merged(reached, site_idx, minutes, merge=merge)
     dvals = {str(k): float(v) for k, v in d.items()}
     out_start = [0]
     out_site: list[np.ndarray] = []
@@ -194,3 +181,25 @@ def build_block(
         unreachable=unreachable,
         exempt=exempt,
     )
+
+
+def _slices(dem_ids: np.ndarray) -> dict[str, tuple[int, int]]:
+    """Where each demand id's rows start and end in the sorted pairs."""
+    if len(dem_ids):
+        change = np.flatnonzero(dem_ids[1:] != dem_ids[:-1]) + 1
+        starts = np.concatenate(([0], change, [len(dem_ids)]))
+    else:
+        starts = np.array([0])
+    return {str(dem_ids[a]): (int(a), int(b)) for a, b in zip(starts[:-1], starts[1:], strict=True)}
+
+
+def _merged(
+    reached: dict[str, tuple[int, int]], site_idx: np.ndarray, minutes: np.ndarray, *, merge: bool
+) -> list[tuple[str, ...]]:
+    """Demand ids with identical reach (same sites, same minutes) grouped, sorted by first id."""
+    keys: dict[bytes, list[str]] = {}
+    for dem in sorted(reached):
+        a, b = reached[dem]
+        key = site_idx[a:b].tobytes() + minutes[a:b].tobytes() if merge else dem.encode()
+        keys.setdefault(key, []).append(dem)
+    return sorted((tuple(members) for members in keys.values()), key=lambda g: g[0])

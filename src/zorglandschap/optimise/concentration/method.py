@@ -1,0 +1,441 @@
+"""The solution method: independent groups, norm cuts, a start plan, the MILP, and read-back.
+
+Interventions that share no sites are separate MILPs (:func:`components`), solved side by
+side in worker processes (:mod:`zorglandschap.optimise._parallel`) when there are several and
+they are large enough. Each group (:func:`solve_group`, a module-level function of a picklable
+:class:`GroupJob`) is solved in three steps — build, solve, read back:
+
+1. build the exact near-far model (:func:`~.formulation.build_problem`);
+2. tighten its LP relaxation with cluster norm cuts (:mod:`.cuts`), find a start plan
+   (:mod:`.start`: from a coarse twin's sites, else from the LP's sites), take the cuts out
+   again when they close too little of the gap to that plan, and solve the MILP;
+3. read the offers and shares back through the handles (:class:`GroupSolution`).
+
+The cuts and the start plan change how fast a group is solved, never its optimum.
+docs/concentration.md §5 has the reasoning and bench/RESULTS.md the measurements.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import pulp
+
+from zorglandschap.optimise._parallel import run_tasks, worker_count
+from zorglandschap.optimise.concentration.blocks import Block
+from zorglandschap.optimise.concentration.cuts import Strengthened, add_norm_cuts
+from zorglandschap.optimise.concentration.diagnosis import elastic_diagnosis
+from zorglandschap.optimise.concentration.formulation import Formulation, Handles, build_problem
+from zorglandschap.optimise.concentration.start import Start, coarse_sites_start, lp_support_start
+from zorglandschap.optimise.solver import (
+    SolveOutcome,
+    Status,
+    highs_available,
+    relative_gap,
+    solve_problem,
+)
+from zorglandschap.settings import Settings
+
+#: Shares at or below this count as zero when a plan is read back.
+_X_EPS = 1e-7
+#: HiGHS options when a start plan is given: HiGHS' sub-MIP heuristics (RINS, RENS) and its
+#: feasibility jump look for a plan the start already provides, and with a good incumbent cut
+#: separation below the root costs more than it prunes (bladder 44 -> 27 s, liver 33 -> 23 s,
+#: oesophagus 67 -> 55 s, pancreas 11 -> 9 s, stomach equal; bench/RESULTS.md).
+_HIGHS_WITH_START: dict[str, bool | int | float | str] = {
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_feasibility_jump": False,
+    "mip_allow_cut_separation_at_nodes": False,
+}
+#: Wall-time limit of each elastic diagnosis model, seconds. Assumption.
+_DIAGNOSIS_SECONDS = 30.0
+#: Extra wall time a worker gets beyond the solve's own deadline before it counts as hung
+#: (start-up, hand-over of the result). Assumption.
+_GRACE_SECONDS = 60.0
+#: Statuses from best to worst news, for the status of several groups together.
+_STATUS_RANK = {"optimal": 0, "feasible": 1, "no_solution": 2, "infeasible": 3}
+
+
+@dataclass(frozen=True)
+class GroupJob:
+    """One group of coupled interventions to solve (everything a worker process needs).
+
+    Attributes
+    ----------
+    form
+        What to build.
+    blocks
+        The group's reach blocks, one per intervention.
+    settings
+        Settings (``concentration`` and ``solver``).
+    fine
+        The model has a coarse twin (fine demand, PC4): the root LP by ``fine_root_lp``, no
+        norm cuts (one LP relaxation takes most of a minute there).
+    solver, gap
+        Solver name and gap tolerance (None: the settings').
+    wall_deadline
+        When the solve must end, on the :func:`time.time` clock (shared by all processes).
+    coarse_sites
+        The coarse plan's offering sites per intervention, for the start plan; None: none.
+    """
+
+    form: Formulation
+    blocks: tuple[Block, ...]
+    settings: Settings
+    fine: bool
+    solver: str | None
+    gap: float | None
+    wall_deadline: float
+    coarse_sites: Mapping[str, Sequence[str]] | None = None
+
+    @property
+    def interventions(self) -> list[str]:
+        """The group's interventions."""
+        return [b.intervention for b in self.blocks]
+
+
+@dataclass(frozen=True)
+class GroupSolution:
+    """What solving one group gave: the outcome, the plan read back, and how it went."""
+
+    outcome: SolveOutcome
+    build_seconds: float
+    log: tuple[str, ...]
+    variables: int
+    y: dict[tuple[str, str], float] = field(default_factory=dict)
+    x: dict[tuple[str, int, int], float] = field(default_factory=dict)
+
+
+def components(interventions: Sequence[str], groups: Sequence[tuple[str, ...]]) -> list[list[str]]:
+    """The interventions in groups that must be solved together (coupled by shared sites).
+
+    >>> components(["a", "b", "c"], [("a", "c")])
+    [['a', 'c'], ['b']]
+    """
+    parent = {p: p for p in interventions}
+
+    def find(a: str) -> str:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    for g in groups:
+        present = [p for p in g if p in parent]
+        for q in present[1:]:
+            parent[find(q)] = find(present[0])
+    comps: dict[str, list[str]] = {}
+    for p in interventions:
+        comps.setdefault(find(p), []).append(p)
+    return sorted((sorted(c) for c in comps.values()), key=lambda c: c[0])
+
+
+class _Run:
+    """Solves problems of one group within what is left of its deadline; times the builds."""
+
+    def __init__(self, job: GroupJob, deadline: float) -> None:
+        self.job = job
+        self.deadline = deadline
+        self.build_seconds = 0.0
+        cs = job.settings.concentration
+        self.options: dict[str, bool | int | float | str] = {
+            "mip_allow_restart": bool(cs.highs_restart)
+        }
+        if job.fine and cs.fine_root_lp != "choose":
+            # fine demand: the root LP is most of the work (docs/concentration.md §3)
+            self.options["mip_lp_solver"] = cs.fine_root_lp
+
+    def build(
+        self, blocks: Sequence[Block], near: Mapping[str, np.ndarray], *, far: bool, name: str
+    ) -> tuple[pulp.LpProblem, Handles]:
+        """Build a problem, timed."""
+        t0 = time.perf_counter()
+        built = build_problem(self.job.form, blocks, near, far=far, name=name)
+        self.build_seconds += time.perf_counter() - t0
+        return built
+
+    def left(self, min_seconds: float = 1.0) -> float:
+        """Seconds left before the deadline (at least ``min_seconds``)."""
+        return max(self.deadline - time.perf_counter(), min_seconds)
+
+    def solve(
+        self,
+        prob: pulp.LpProblem,
+        *,
+        tuned: bool = True,
+        time_limit: float | None = None,
+        **kw: Any,
+    ) -> SolveOutcome:
+        """Solve within what is left (``tuned``: with the MILP's HiGHS options)."""
+        left = self.left()
+        kw.setdefault("gap", self.job.gap)
+        return solve_problem(
+            prob,
+            solver=self.job.solver,
+            time_limit=left if time_limit is None else min(left, time_limit),
+            highs_options=self.options if tuned else None,
+            settings=self.job.settings,
+            **kw,
+        )
+
+    def solve_start(self, prob: pulp.LpProblem, **kw: Any) -> SolveOutcome:
+        """Solve a start-plan problem (HiGHS' own defaults)."""
+        return self.solve(prob, tuned=False, **kw)
+
+
+def near_sets(blocks: Sequence[Block], near_sites: int, closest: bool) -> dict[str, np.ndarray]:
+    """Per intervention, each point's near-set size (ties included; all pairs with closest
+    assignment, whose rows need every pair near)."""
+    if closest:
+        return {b.intervention: np.diff(b.order_start) for b in blocks}
+    return {
+        b.intervention: np.array(
+            [b.near_count(m, near_sites) for m in range(b.n_points)], dtype=np.int64
+        )
+        for b in blocks
+    }
+
+
+def solve_group(job: GroupJob) -> GroupSolution:
+    """Build, solve and read back one group (see the module docstring)."""
+    deadline = time.perf_counter() + (job.wall_deadline - time.time())
+    cs = job.settings.concentration
+    blocks = list(job.blocks)
+    run = _Run(job, deadline)
+    name = f"concentration_{'_'.join(job.interventions)}"[:60]
+    prob, handles = run.build(blocks, near_sets(blocks, cs.near_sites, job.form.closest),
+                              far=True, name=name)  # fmt: skip
+    log: list[str] = []
+    tightened = _tighten(job, run, prob, handles, log)
+    start, from_coarse = _start_plan(job, run, prob, handles, tightened, log)
+    if tightened is not None and tightened.cuts and start is not None:
+        _drop_weak_cuts(prob, start, tightened, cs.cut_keep_share, log)
+    if start is not None and not from_coarse:
+        # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
+        # heuristics stay on to improve it
+        run.options = {**run.options, **_HIGHS_WITH_START}
+    t_mip = time.perf_counter()
+    outcome = run.solve(prob, start=start)
+    log.append(f"MILP: {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
+    return read_back(outcome, handles, blocks, run.build_seconds, log)
+
+
+def _tighten(
+    job: GroupJob, run: _Run, prob: pulp.LpProblem, handles: Handles, log: list[str]
+) -> Strengthened | None:
+    """Cluster norm cuts on the LP relaxation (not on fine demand; needs HiGHS)."""
+    cs = job.settings.concentration
+    if cs.norm_cuts and job.fine:
+        # fine demand (PC4): one LP relaxation takes most of a minute, so separation
+        # rounds would eat the time limit and make the model depend on machine speed
+        log.append("norm cuts: not used on fine demand (the LP alone is too slow)")
+        return None
+    if not (cs.norm_cuts and highs_available()):
+        return None
+    tightened = add_norm_cuts(
+        prob,
+        handles,
+        list(job.blocks),
+        {p: job.form.specs[p].norm for p in job.interventions},
+        max_rounds=cs.cut_rounds,
+        min_gain=cs.cut_min_gain,
+        time_limit=max(min(cs.start_seconds, run.deadline - time.perf_counter()), 1.0),
+        threads=job.settings.solver.threads,
+    )
+    log.append(
+        tightened.line
+        if tightened is not None
+        else "norm cuts: LP relaxation not solved, none added"
+    )
+    return tightened
+
+
+def _start_plan(
+    job: GroupJob,
+    run: _Run,
+    prob: pulp.LpProblem,
+    handles: Handles,
+    tightened: Strengthened | None,
+    log: list[str],
+) -> tuple[Start | None, bool]:
+    """A start plan (from the coarse plan's sites, else the LP's), and whether it is the
+    coarse one."""
+    cs = job.settings.concentration
+    if not cs.start_plan:
+        return None, False
+    blocks = list(job.blocks)
+
+    def build_start(on: Sequence[Block], sets: Mapping[str, np.ndarray]) -> Any:
+        return run.build(on, sets, far=False, name="start")
+
+    start = None
+    if job.coarse_sites is not None:
+        start, line = coarse_sites_start(
+            handles, blocks, job.coarse_sites, build_restricted=build_start,
+            run=run.solve_start, gap=cs.start_gap, time_limit=cs.start_seconds,
+        )  # fmt: skip
+        log.append(line)
+        if start is not None:
+            return start, True
+    start, line = lp_support_start(
+        prob, handles, blocks, build_restricted=build_start, run=run.solve_start,
+        near_sites=cs.start_near_sites, gap=cs.start_gap, time_limit=cs.start_seconds,
+        openings=None if tightened is None else tightened.openings,
+    )  # fmt: skip
+    log.append(line)
+    return start, False
+
+
+def _drop_weak_cuts(
+    prob: pulp.LpProblem, start: Start, tightened: Strengthened, keep_share: float, log: list[str]
+) -> None:
+    """Take the cuts out again when they close less than ``keep_share`` of the gap between
+    the LP bound without them and the start plan."""
+    plan = float(prob.objective.constant or 0.0) + sum(
+        c * start.get(v, 0.0) for v, c in prob.objective.items()
+    )
+    closed = tightened.share_closed(plan)
+    if closed < keep_share:
+        tightened.remove(prob)
+        log.append(
+            f"norm cuts: taken out again, they close only {closed:.0%} of the gap "
+            f"between the LP bound and the start plan (< {keep_share:.0%})"
+        )
+
+
+def read_back(
+    outcome: SolveOutcome,
+    handles: Handles,
+    blocks: Sequence[Block],
+    build_seconds: float,
+    log: Sequence[str],
+) -> GroupSolution:
+    """The offers and shares of a solved problem, through its handles."""
+    y_vals: dict[tuple[str, str], float] = {}
+    x_vals: dict[tuple[str, int, int], float] = {}
+    if outcome.status in ("optimal", "feasible"):
+        for block in blocks:
+            p = block.intervention
+            for j, v in handles.y[p].items():
+                y_vals[(p, block.sites[j])] = float(v.varValue or 0.0)
+            for m, j, v in handles.x[p]:
+                val = float(v.varValue or 0.0)
+                if val > _X_EPS:
+                    x_vals[(p, m, j)] = val
+    return GroupSolution(
+        outcome=outcome,
+        build_seconds=build_seconds,
+        log=tuple(log),
+        variables=handles.n_x,
+        y=y_vals,
+        x=x_vals,
+    )
+
+
+def solve_groups(
+    jobs: Sequence[GroupJob], *, workers_setting: int | None, min_pairs: int
+) -> list[GroupSolution]:
+    """Every group's solution, in the order given: side by side in worker processes when
+    there are several groups with enough pairs, else one after the other here. A group whose
+    worker failed is solved here and its log says so."""
+    if not jobs:
+        return []
+    pairs = sum(int(b.order_start[-1]) for job in jobs for b in job.blocks)
+    workers = worker_count(workers_setting, len(jobs), size=pairs, min_size=min_pairs)
+    timeout = max(jobs[0].wall_deadline - time.time(), 1.0) + _GRACE_SECONDS
+    done = run_tasks(solve_group, [(job,) for job in jobs], workers=workers, timeout=timeout)
+    solutions = []
+    for job, d in zip(jobs, done, strict=True):
+        solution = d.value
+        if d.failure is not None:
+            why = f"worker for {'+'.join(job.interventions)} failed ({d.failure}); solved in this process"
+            solution = replace(solution, log=(why, *solution.log))
+        solutions.append(solution)
+    return solutions
+
+
+@dataclass(frozen=True)
+class Combined:
+    """The groups' solutions together: one status, objective and bound, and the plan."""
+
+    status: Status
+    objective: float
+    bound: float | None
+    gap: float | None
+    solver: str
+    y: dict[tuple[str, str], float]
+    x: dict[tuple[str, int, int], float]
+    variables: int
+    build_seconds: float
+    log: tuple[str, ...]
+
+
+def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution]) -> Combined:
+    """Worst status, summed objective and bound, the union of the plans; with several groups
+    each log line says which group it is about."""
+    y: dict[tuple[str, str], float] = {}
+    x: dict[tuple[str, int, int], float] = {}
+    log: list[str] = []
+    for group, sol in zip(groups, solutions, strict=True):
+        prefix = f"{'+'.join(group)}: " if len(groups) > 1 else ""
+        log += [prefix + line for line in sol.log]
+        if sol.outcome.status in ("optimal", "feasible"):
+            y.update(sol.y)
+            x.update(sol.x)
+    outcomes = [s.outcome for s in solutions]
+    status = max((o.status for o in outcomes), key=lambda s: _STATUS_RANK[s])
+    objective = float(sum(o.objective or 0.0 for o in outcomes))
+    bounds = [o.bound for o in outcomes]
+    bound = float(sum(b for b in bounds if b is not None)) if None not in bounds else None
+    return Combined(
+        status=status,
+        objective=objective,
+        bound=bound,
+        gap=relative_gap(objective, bound),
+        solver=outcomes[0].solver if outcomes else "none",
+        y=y,
+        x=x,
+        variables=sum(s.variables for s in solutions),
+        build_seconds=sum(s.build_seconds for s in solutions),
+        log=tuple(log),
+    )
+
+
+def elastic_lines(
+    form: Formulation,
+    blocks: Sequence[Block],
+    *,
+    settings: Settings,
+    solver: str | None,
+    deadline: float,
+    gap: float | None,
+    region_label: str,
+) -> list[str]:
+    """The smallest relaxations of an infeasible question, one kind at a time, in words."""
+    full = {b.intervention: np.diff(b.order_start) for b in blocks}
+    free = replace(form, stop_weight=0.0, start_weight=0.0)
+
+    def run(mode: str) -> tuple[str, dict[str, object]]:
+        prob, h = build_problem(
+            free, blocks, full, far=False, elastic=frozenset([mode]), name=f"elastic_{mode}"
+        )
+        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), 5.0)
+        out = solve_problem(prob, solver=solver, time_limit=limit, gap=gap, settings=settings)
+        demand = {b.intervention: b.demand for b in blocks}
+        return out.status, {
+            "sigma": {p: v.varValue or 0.0 for p, v in h.sigma.items()},
+            "region": {k: v.varValue or 0.0 for k, v in h.region_slack.items()},
+            "max": {p: v.varValue or 0.0 for p, v in h.max_slack.items()},
+            "min": {p: v.varValue or 0.0 for p, v in h.min_slack.items()},
+            "unserved": {
+                p: sum(float(demand[p][m]) * (u.varValue or 0.0) for m, u in us.items())
+                for p, us in h.unserved.items()
+            },
+        }
+
+    return elastic_diagnosis(form.specs, run, region_label=region_label)
