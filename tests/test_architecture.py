@@ -98,10 +98,6 @@ def test_every_top_level_part_has_a_layer() -> None:
     assert parts - set(LAYERS) == set(), "give each new top-level module a layer in LAYERS"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="optimise.national <-> optimise.concentration: removed by the optimise split",
-)
 def test_no_import_cycles() -> None:
     cycles = list(nx.simple_cycles(import_graph()))
     assert cycles == []
