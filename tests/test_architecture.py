@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 
 import networkx as nx
-import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "zorglandschap"
 

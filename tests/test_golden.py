@@ -21,13 +21,24 @@ REPO = GOLDEN.parents[1]
 
 #: name → (arguments, runs on the whole country for long enough to be marked slow)
 CASES: dict[str, tuple[list[str], bool]] = {
-    "reach-2025-night-roaz": (["reach", "--sites", "2025", "--block", "night", "--by", "roaz"], False),
+    "reach-2025-night-roaz": (
+        ["reach", "--sites", "2025", "--block", "night", "--by", "roaz"],
+        False,
+    ),
     "reach-2025-day-municipality": (
         ["reach", "--sites", "2025", "--block", "day", "--by", "municipality"],
         False,
     ),
     "reach-dirksland-night-iza": (
-        ["reach", "--sites", "scenarios/spoedpost-dirksland.toml", "--block", "night", "--by", "iza"],
+        [
+            "reach",
+            "--sites",
+            "scenarios/spoedpost-dirksland.toml",
+            "--block",
+            "night",
+            "--by",
+            "iza",
+        ],
         False,
     ),
     "sensitive-2025-night": (["sensitive", "--sites", "2025", "--block", "night"], False),
@@ -101,7 +112,10 @@ MAPS: dict[str, tuple[list[str], str, bool]] = {
 
 @pytest.mark.parametrize(
     "name",
-    [pytest.param(name, marks=[pytest.mark.slow] if slow else []) for name, (_, _, slow) in MAPS.items()],
+    [
+        pytest.param(name, marks=[pytest.mark.slow] if slow else [])
+        for name, (_, _, slow) in MAPS.items()
+    ],
 )
 def test_committed_maps_re_render_byte_for_byte(name: str, tmp_path: Path) -> None:
     args, flag, _ = MAPS[name]

@@ -186,7 +186,7 @@ def test_plan_layers_keep_every_patient_and_site_and_open_as_a_geopackage(
         end = row.geometry.coords[-1]
         assert end == (sites.at[row.site_id, "lon"], sites.at[row.site_id, "lat"])
     path = save_layers(layers, tmp_path / "plan.gpkg")
-    listed = {name: kind for name, kind in pyogrio.list_layers(path)}
+    listed = dict(pyogrio.list_layers(path))
     assert set(listed) == {"municipalities", "flows", "sites"}
     assert listed["municipalities"] in ("Polygon", "MultiPolygon")
     assert (listed["flows"], listed["sites"]) == ("LineString", "Point")

@@ -54,7 +54,7 @@ def atomic_path(target: str | Path) -> Iterator[Path]:
     temp.unlink()
     try:
         yield temp
-        os.replace(temp, target)
+        temp.replace(target)
     finally:
         temp.unlink(missing_ok=True)
 

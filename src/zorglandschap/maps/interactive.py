@@ -113,7 +113,9 @@ def reach_map(
         layers.context_layer(result.landscape, region, bounds).add_to(m)
     frame = _municipalities(view, region)
     layers.municipality_layer(frame, colormap, norm).add_to(m)
-    _add_common(m, view, state, baseline, sensitive, region, bounds)
+    _add_common(
+        m, view, state, baseline=baseline, sensitive=sensitive, region=region, bounds=bounds
+    )
     return _finish(
         m,
         title or _heading(view, region),
@@ -161,7 +163,15 @@ def before_after_map(
     layers.difference_layer(difference, ramp, overlay=False).add_to(m)
     layers.beyond_layer(one, name=f"PC4 beyond {norm:g} min before", show=False).add_to(m)
     sensitive = sensitive_sites(two, top=5)
-    _add_common(m, two, after_state, before_state, sensitive, region, bounds)
+    _add_common(
+        m,
+        two,
+        after_state,
+        baseline=before_state,
+        sensitive=sensitive,
+        region=region,
+        bounds=bounds,
+    )
     s1, s2 = one.summary(), two.summary()
     line = (
         f"before: {s1['beyond']:,} beyond {norm:g} min, mean {s1['mean_minutes']} min; after: "
@@ -181,6 +191,7 @@ def _add_common(
     m: folium.Map,
     view: Reach,
     state: SiteState,
+    *,
     baseline: SiteState | None,
     sensitive: pd.DataFrame,
     region: RegionView | None,

@@ -161,9 +161,11 @@ def save_figure(figure: Figure, path: str | Path) -> Path:
     path = Path(path)
     kind = check_format(path)
     metadata = {"png": {}, "pdf": {"CreationDate": None}, "svg": {"Date": None}}[kind]
-    with mpl.rc_context({"svg.hashsalt": "zorglandschap", "pdf.compression": 6}):
-        with atomic_path(path) as temp:
-            figure.savefig(temp, format=kind, dpi=PRINT_DPI, metadata=metadata)
+    with (
+        mpl.rc_context({"svg.hashsalt": "zorglandschap", "pdf.compression": 6}),
+        atomic_path(path) as temp,
+    ):
+        figure.savefig(temp, format=kind, dpi=PRINT_DPI, metadata=metadata)
     return path
 
 

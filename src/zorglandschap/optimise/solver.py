@@ -41,6 +41,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import pulp
@@ -184,9 +185,9 @@ def relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, objective - bound) / max(abs(objective), 1e-9)
 
 
-#: Thread count HiGHS' global scheduler was started with in this process (0 = HiGHS' choice),
-#: or None before the first HiGHS run.
-_scheduler_threads: int | None = None
+#: ``"threads"``: the thread count HiGHS' global scheduler was started with in this process
+#: (0 = HiGHS' choice); absent before the first HiGHS run.
+_SCHEDULER: dict[str, int] = {}
 
 
 def use_highs_threads(threads: int | None) -> None:
@@ -196,13 +197,13 @@ def use_highs_threads(threads: int | None) -> None:
     run that asks for another thread count (PuLP then sees no solution). The scheduler is
     restarted when the count changes; never call this while HiGHS runs in another thread.
     """
-    global _scheduler_threads
     wanted = int(threads or 0)
-    if _scheduler_threads is not None and _scheduler_threads != wanted:
+    started = _SCHEDULER.get("threads")
+    if started is not None and started != wanted:
         import highspy
 
         highspy.Highs.resetGlobalScheduler(True)
-    _scheduler_threads = wanted
+    _SCHEDULER["threads"] = wanted
 
 
 @contextlib.contextmanager
@@ -214,7 +215,7 @@ def quiet_stdout() -> Iterator[None]:
         yield
         return
     try:
-        with open(os.devnull, "w") as devnull:
+        with Path(os.devnull).open("w") as devnull:
             os.dup2(devnull.fileno(), 1)
             yield
     finally:
@@ -315,9 +316,14 @@ def _run_highs(
         for k, v in (options or {}).items()
         if k not in ("mip_rel_gap", "mip_abs_gap", "time_limit")
     }
-    kwargs = dict(
-        mip=not relax, msg=False, timeLimit=limit, gapRel=tol, gapAbs=1e-9, threads=threads
-    )
+    kwargs = {
+        "mip": not relax,
+        "msg": False,
+        "timeLimit": limit,
+        "gapRel": tol,
+        "gapAbs": 1e-9,
+        "threads": threads,
+    }
     if start and is_mip:
         cmd = _HiGHSWithStart(start=start, **kwargs, **extra)
     else:
@@ -348,7 +354,7 @@ def _run_cbc(
 ) -> _Run:
     """Solve with CBC (PuLP's bundled binary); status details read from its log."""
     with tempfile.TemporaryDirectory(prefix="zorg-cbc-") as tmp:
-        log_path = os.path.join(tmp, "cbc.log")
+        log_path = str(Path(tmp) / "cbc.log")
         if start and is_mip:
             variables = problem.variables()
             for v, value in zip(variables, start_values(variables, start), strict=True):
@@ -363,8 +369,7 @@ def _run_cbc(
             logPath=log_path,
         )
         problem.solve(cmd)
-        with open(log_path, encoding="utf-8", errors="replace") as fh:
-            log = parse_cbc_log(fh.read())
+        log = parse_cbc_log(Path(log_path).read_text(encoding="utf-8", errors="replace"))
     result = str(log["result"] or "")
     time_limited = "time" in result.lower() and "stopped" in result.lower()
     bound = log["bound"] if isinstance(log["bound"], float) else None
