@@ -41,6 +41,21 @@ class AccessSettings:
     #: (day and evening); that they open on weekend days too is an assumption (opening hours
     #: differ per site and are not in the data). Never at night.
     limited_hours_blocks: tuple[str, ...] = ("day", "evening", "weekend")
+    #: Opening blocks of the limited-hours SEHs whose hours are published (they override
+    #: ``limited_hours_blocks`` for that site; a scenario's ``[[site]] blocks`` overrides both).
+    #: A block counts as open when the SEH is open for at least half of its hours (assumption;
+    #: day = 08-18, evening = 18-23, night = 23-08, weekend = Saturday and Sunday daytime).
+    #: Sources: /shared/data/curated/NOTES-2026-update.md section 2.
+    #: - Ziekenhuis Amstelland: every day 08:00-22:00 (hospital website) → day, evening, weekend.
+    #: - Franciscus Vlietland: 10:00-21:00 since 1 May 2017 (AD, 2022) → day (8 of 10 h), evening
+    #:   (3 of 5 h); open on weekend days too is an assumption (the source gives no days).
+    #: - Gelre Zutphen: office hours only since 1 September 2023 (NH Nieuws, 2023) → day only;
+    #:   closed at weekends is an inference in the notes.
+    site_opening_blocks: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("zh-amstelland-amstelveen", ("day", "evening", "weekend")),
+        ("franciscus-vlietland", ("day", "evening", "weekend")),
+        ("gelre-zh-zutphen", ("day",)),
+    )
     #: Time blocks in which acute obstetrics (AV) is available. RIVM counts a location as AV
     #: only if it is available 24/7 (RIVM bereikbaarheidsanalyse criteria): all blocks.
     av_blocks: tuple[str, ...] = ("day", "evening", "night", "weekend")

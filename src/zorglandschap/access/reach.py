@@ -59,9 +59,11 @@ def open_sites(
 ) -> list[str]:
     """Sites offering ``service`` in time ``block`` (sorted site ids).
 
-    An SEH open 24/7 counts in every block; a limited-hours SEH in
-    ``settings.access.limited_hours_blocks`` (never at night); a spoedpost never (no ambulance
-    intake). Acute obstetrics counts in ``settings.access.av_blocks``.
+    An SEH open 24/7 counts in every block; a limited-hours SEH in its own opening blocks
+    (:meth:`~zorglandschap.landscape.state.SiteState.seh_blocks`: a scenario's hours, the
+    published hours in ``settings.access.site_opening_blocks``, else
+    ``settings.access.limited_hours_blocks``); a spoedpost never (no ambulance intake).
+    Acute obstetrics counts in ``settings.access.av_blocks``.
     """
     check_choice(service, SERVICES, "service")
     check_choice(block, TIME_BLOCKS, "time block")
@@ -70,10 +72,7 @@ def open_sites(
         available = block in settings.access.av_blocks
         mask = services["av"].astype(bool) & available
     else:
-        open_states = ["24/7"]
-        if block in settings.access.limited_hours_blocks:
-            open_states.append("limited")
-        mask = services["seh"].isin(open_states)
+        return state.seh_open_in(block, settings)
     return sorted(services.index[mask])
 
 

@@ -47,7 +47,7 @@ from zorglandschap.landscape import SITE_YEARS, Landscape
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
 from zorglandschap.scenario.questions import ConcentrationQuestion
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.vocab import ScenarioSehState
+from zorglandschap.vocab import ScenarioSehState, TimeBlock
 
 
 class SiteChange(BaseModel):
@@ -59,6 +59,8 @@ class SiteChange(BaseModel):
     seh: ScenarioSehState | None = None
     av: bool | None = None
     nicu: bool | None = None
+    #: Opening blocks of a limited-hours SEH (e.g. ``["day"]`` for office hours only).
+    blocks: list[TimeBlock] | None = Field(None, min_length=1)
     note: str = ""
 
 
@@ -126,9 +128,10 @@ def scenario_from_tables(
     state = baseline_state(landscape, spec.baseline)
     changes: dict[str, dict[str, Any]] = {}
     problems += _unknown_sites(path, raw.get("site"), landscape)
-    for change in spec.site:
+    for i, change in enumerate(spec.site):
         values = change.model_dump(exclude_none=True, exclude={"id", "note"})
         changes.setdefault(change.id, {}).update(values)
+        problems += _blocks_problem(path, i, change, state)
     try:
         scenario_settings = settings.replace(**spec.settings)
     except ScenarioError as exc:
@@ -231,6 +234,19 @@ def _repeated_sites(path: Path, entries: Any) -> list[str]:
         "give each site one entry with all its changes."
         for site_id, at in where.items()
         if len(at) > 1
+    ]
+
+
+def _blocks_problem(path: Path, i: int, change: SiteChange, state: SiteState) -> list[str]:
+    """``blocks`` only describe a limited-hours SEH (after the change)."""
+    if change.blocks is None or change.id not in state.services.index:
+        return []
+    seh = change.seh or state.services.at[change.id, "seh"]
+    if seh == "limited":
+        return []
+    return [
+        f"{path}: site[{i}].blocks: opening blocks apply to an SEH with limited hours, and "
+        f'{change.id} is {seh!r} here; add seh = "limited" or remove blocks.'
     ]
 
 
