@@ -9,11 +9,11 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from zorglandschap.cli import access, concentrate, data, travel
+from zorglandschap.cli import access, concentrate, data, spread, travel
 from zorglandschap.cli.app import app
 from zorglandschap.errors import ZorglandschapError
 
-__all__ = ["access", "app", "concentrate", "data", "main", "travel"]
+__all__ = ["access", "app", "concentrate", "data", "main", "spread", "travel"]
 
 
 def main() -> None:
