@@ -349,6 +349,9 @@ class SpreadingSettings:
     #: At least this many 24/7 SEHs per region of the guarantee layer (issue 13: one per ROAZ
     #: region), capped at the region's count today.
     per_region_24_7: int = 1
+    #: Wall-time limit of each solve of the diagnosis (one per relaxed rule), seconds. An
+    #: unproven relaxation is reported as such. Assumption.
+    diagnosis_seconds: float = 20.0
 
     def block_load_shares(self) -> dict[str, float]:
         """Share of the year's SEH load in each block, from the weekday and weekend profiles.

@@ -121,49 +121,94 @@ def _relax(
     if "coverage" in families:
         objective = objective + handles.objectives["beyond"]
     problem.setObjective(objective)
-    outcome = solve_problem(problem, solver=solver, time_limit=time_limit, settings=model.settings)
+    limit = model.settings.spreading.diagnosis_seconds
+    if time_limit is not None:
+        limit = min(limit, time_limit)
+    outcome = solve_problem(problem, solver=solver, time_limit=limit, settings=model.settings)
     if outcome.objective is None:
         return ""
     words = _slack_words(model, handles)
     if "coverage" in families:
         words += _beyond_words(model, handles)
-    return "; ".join(words) if words else ""
+    if not words:
+        return ""
+    proven = "" if outcome.status == "optimal" else " (not proven the smallest in the time limit)"
+    return "; ".join(words) + proven
 
 
-def _slack_words(model: _Model, handles: Handles) -> list[str]:
-    instance = model.instance
-    staff = instance.staff
-    words = []
+def _amounts(handles: Handles) -> dict[tuple[str, ...], dict[str, float]]:
+    """Positive slacks grouped by what they relax: (family, region or site, role) → block →
+    amount."""
+    grouped: dict[tuple[str, ...], dict[str, float]] = {}
     for key, variable in sorted(handles.slack.items()):
         amount = value(variable)
         if amount <= 1e-6:
             continue
         family = key[0]
         if family == "staff":
-            region, block, role = key[1], key[2], key[3]
-            where = f"{instance.region_name(region)}, {block}"
-            if role == "teams":
-                team = " and ".join(
-                    f"{staff.open[r]:g} {r}{'' if staff.open[r] == 1 else 's'}" for r in staff.open
-                )
-                words.append(
-                    f"{where}: staff for {amount:.0f} more SEH(s) taking ambulances "
-                    f"({model.question.teams} allowed; an SEH team is {team})"
-                )
-            else:
-                words.append(f"{where}: {amount:.1f} more {role}(s) on duty")
+            grouped.setdefault(("staff", key[1], key[3]), {})[key[2]] = amount
         elif family == "capacity":
-            words.append(
-                f"{key[1]}, {key[2]}: capacity {amount:,.0f} visits a year higher "
-                f"(today x {model.settings.spreading.capacity_factor:g} is not enough)"
-            )
+            grouped.setdefault(("capacity", key[1]), {})[key[2]] = amount
+        else:
+            grouped.setdefault(key, {})[""] = amount
+    return grouped
+
+
+def _where(name: str, per_block: dict[str, float], unit: str) -> tuple[str, str]:
+    """``("R, night", "")`` for one block, ``("R", " (day 6, night 4)")`` for several."""
+    if len(per_block) == 1:
+        ((block, _),) = per_block.items()
+        return (f"{name}, {block}" if block else name), ""
+    listing = ", ".join(f"{b} {a:{unit}}" for b, a in per_block.items())
+    return name, f" ({listing})"
+
+
+def _slack_words(model: _Model, handles: Handles) -> list[str]:
+    instance = model.instance
+    staff = instance.staff
+    team = " and ".join(
+        f"{staff.open[r]:g} {r}{'' if staff.open[r] == 1 else 's'}" for r in staff.open
+    )
+    factor = model.question.capacity_factor or model.settings.spreading.capacity_factor
+    words, teams, capacity = [], [], []
+    for key, per_block in _amounts(handles).items():
+        family, amount = key[0], max(per_block.values())
+        if family == "staff":
+            where, listing = _where(instance.region_name(key[1]), per_block, ".0f")
+            if key[2] == "teams":
+                teams.append(f"{where}: staff for {amount:.0f} more SEH(s){listing}")
+            else:
+                words.append(f"{where}: {amount:.1f} more {key[2]}(s) on duty{listing}")
+        elif family == "capacity":
+            capacity += [(a, key[1], b) for b, a in per_block.items()]
         elif family == "guarantee":
             words.append(f"{instance.region_name(key[1])}: {amount:.0f} fewer 24/7 SEH(s) required")
         elif family == "av":
             words.append(f"{key[1]}: acute obstetrics without a 24/7 SEH on the site")
         elif family == "coverage":
             words.append(f"{key[1]}: the coverage target {amount:,.0f} people lower")
+    if teams:
+        teams = _shorten(teams)
+        teams[-1] += (
+            f" (SEHs taking ambulances; {model.question.teams} allowed per region; an SEH "
+            f"team is {team})"
+        )
+        words = teams + words
+    if capacity:
+        capacity.sort(key=lambda item: (-item[0], item[1], item[2]))
+        top = ", ".join(f"{site} ({block}, {a:,.0f})" for a, site, block in capacity[:3])
+        words.append(
+            f"capacity {sum(a for a, _, _ in capacity):,.0f} visits a year higher at "
+            f"{len(capacity)} SEH-block(s) (today x {factor:g} is not enough); most at {top}"
+        )
     return words
+
+
+def _shorten(words: list[str], most: int = 6) -> list[str]:
+    """At most ``most`` items, then how many more."""
+    if len(words) <= most:
+        return words
+    return [*words[:most], f"and {len(words) - most} more region(s)"]
 
 
 def _beyond_words(model: _Model, handles: Handles) -> list[str]:
