@@ -321,3 +321,25 @@ def test_bad_instance_data_is_refused_with_all_problems() -> None:
     )
     with pytest.raises(InputError, match="takes no ambulances"):
         SpreadingInstance((site,), points, {b: np.zeros((1, 1)) for b in TIME_BLOCKS})
+
+
+def test_travel_limit_keeps_the_nearer_seh() -> None:
+    """One point 10 minutes from X and 30 from Y; X takes 10 night visits, Y 40. Keeping
+    coverage, either may close at night: X closes (10 visits moved, not 40). With at most 15
+    added minutes, closing X would add 20: Y closes instead."""
+    sites = (
+        SiteSpec("X", "X", "R", "R", "24/7", visits=(0, 0, 10, 0), receivers=(("Y", 10.0),)),
+        SiteSpec("Y", "Y", "R", "R", "24/7", visits=(0, 0, 40, 0), receivers=(("X", 10.0),)),
+    )
+    points = pd.DataFrame(
+        {"population": [10.0], "municipality": "m", "region": "R", "in_scope": True}
+    )
+    minutes = {b: np.array([[10.0, 30.0]]) for b in TIME_BLOCKS}
+    instance = SpreadingInstance(sites=sites, points=points, minutes=minutes, staff=STAFF)
+    free = SpreadingModel(instance, SpreadingQuestion(per_region=0)).solve()
+    assert night_open(free) == ["Y"]
+    limited = SpreadingModel(
+        instance, SpreadingQuestion(per_region=0, max_added_minutes=15)
+    ).solve()
+    assert night_open(limited) == ["X"]
+    assert limited.notes == ()

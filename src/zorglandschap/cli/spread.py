@@ -10,7 +10,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from zorglandschap.checks import Count, Gap, Seconds, Share, check_value
+from zorglandschap.checks import Count, Gap, Minutes, Seconds, Share, check_value
 from zorglandschap.cli.app import JsonOption, RegionsOption, SitesOption, app, console
 from zorglandschap.errors import EXIT_NO_PLAN, OutputError, ScenarioError
 from zorglandschap.vocab import SOLVER_NAMES, TIME_BLOCKS
@@ -22,71 +22,95 @@ if TYPE_CHECKING:
     from zorglandschap.settings import Settings
 
 
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="ROAZ region whose SEHs the plan may change (ROAZ08)."),
+]
+BlocksOption = Annotated[
+    list[str] | None,
+    typer.Option("--block", help="Block the plan decides (repeat; default night)."),
+]
+KeepOption = Annotated[
+    bool,
+    typer.Option(
+        "--keep-coverage",
+        help="Nobody newly beyond 45 minutes (the default; with --staff: within that staff).",
+    ),
+]
+StaffOption = Annotated[
+    int | None,
+    typer.Option(
+        "--staff",
+        help="Staff for N SEHs taking ambulances per ROAZ region in each decided block; "
+        "alone: as many people within 45 minutes as that staff allows.",
+    ),
+]
+ShareOption = Annotated[
+    float | None,
+    typer.Option("--share", help="At least this share of the region within 45 minutes."),
+]
+ObjectiveOption = Annotated[
+    str, typer.Option("--objective", help="blocks (fewest SEH-blocks) or staff (staff-hours).")
+]
+AddedOption = Annotated[
+    float | None,
+    typer.Option(
+        "--max-added-minutes", help="Nobody's time to an SEH rises by more than this (minutes)."
+    ),
+]
+FactorOption = Annotated[
+    float | None,
+    typer.Option("--capacity-factor", help="Capacity = this x today's load (default 1.5)."),
+]
+NoCapacityOption = Annotated[
+    bool, typer.Option("--no-capacity", help="Do not limit the load of receiving SEHs.")
+]
+PerIzaOption = Annotated[
+    bool, typer.Option("--per-iza", help="At least one 24/7 SEH per IZA region (not ROAZ).")
+]
+AvOption = Annotated[
+    bool, typer.Option("--av-needs-24-7", help="Sites with acute obstetrics stay 24/7.")
+]
+SolverOption = Annotated[str, typer.Option("--solver", help="auto, highs or cbc.")]
+TimeLimitOption = Annotated[
+    float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
+]
+GapOption = Annotated[float | None, typer.Option("--gap", help="Relative MIP gap.")]
+CsvOption = Annotated[
+    Path | None, typer.Option("--csv", help="Folder to write the tables as CSV to.")
+]
+ScenarioOutOption = Annotated[
+    Path | None, typer.Option("--write-scenario", help="Write the plan as a scenario .toml.")
+]
+
+
 @app.command("spread")
 def spread_command(
     sites: SitesOption = "2025",
-    region: Annotated[
-        str | None,
-        typer.Option("--region", help="ROAZ region whose SEHs the plan may change (ROAZ08)."),
-    ] = None,
-    block: Annotated[
-        list[str] | None,
-        typer.Option("--block", help="Block the plan decides (repeat; default night)."),
-    ] = None,
-    keep_coverage: Annotated[
-        bool,
-        typer.Option(
-            "--keep-coverage",
-            help="Nobody newly beyond 45 minutes (the default; with --staff: within that staff).",
-        ),
-    ] = False,
-    staff: Annotated[
-        int | None,
-        typer.Option(
-            "--staff",
-            help="Staff for N SEHs taking ambulances per ROAZ region in each decided block; "
-            "alone: as many people within 45 minutes as that staff allows.",
-        ),
-    ] = None,
-    share: Annotated[
-        float | None,
-        typer.Option("--share", help="At least this share of the region within 45 minutes."),
-    ] = None,
-    objective: Annotated[
-        str, typer.Option("--objective", help="blocks (fewest SEH-blocks) or staff (hours).")
-    ] = "blocks",
-    capacity_factor: Annotated[
-        float | None,
-        typer.Option("--capacity-factor", help="Capacity = this x today's load (default 1.5)."),
-    ] = None,
-    no_capacity: Annotated[
-        bool, typer.Option("--no-capacity", help="Do not limit the load of receiving SEHs.")
-    ] = False,
-    per_iza: Annotated[
-        bool, typer.Option("--per-iza", help="At least one 24/7 SEH per IZA region (not ROAZ).")
-    ] = False,
-    av: Annotated[
-        bool, typer.Option("--av-needs-24-7", help="Sites with acute obstetrics stay 24/7.")
-    ] = False,
-    solver: Annotated[str, typer.Option("--solver", help="auto, highs or cbc.")] = "auto",
-    time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
-    ] = None,
-    gap: Annotated[float | None, typer.Option("--gap", help="Relative MIP gap.")] = None,
-    csv: Annotated[
-        Path | None, typer.Option("--csv", help="Folder to write the tables as CSV to.")
-    ] = None,
-    write_scenario: Annotated[
-        Path | None,
-        typer.Option("--write-scenario", help="Write the plan as a scenario .toml file."),
-    ] = None,
+    region: RegionOption = None,
+    block: BlocksOption = None,
+    keep_coverage: KeepOption = False,
+    staff: StaffOption = None,
+    share: ShareOption = None,
+    objective: ObjectiveOption = "blocks",
+    max_added_minutes: AddedOption = None,
+    capacity_factor: FactorOption = None,
+    no_capacity: NoCapacityOption = False,
+    per_iza: PerIzaOption = False,
+    av: AvOption = False,
+    solver: SolverOption = "auto",
+    time_limit: TimeLimitOption = None,
+    gap: GapOption = None,
+    csv: CsvOption = None,
+    write_scenario: ScenarioOutOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Which SEHs take ambulances in which blocks, under the 45-minute norm (exit 1: no plan)."""
     question = _question(
-        region, block, keep_coverage, staff, share, objective, capacity_factor, no_capacity,
-        per_iza, av,
+        region=region, block=block, keep_coverage=keep_coverage, staff=staff, share=share,
+        objective=objective, max_added_minutes=max_added_minutes,
+        capacity_factor=capacity_factor, no_capacity=no_capacity, per_iza=per_iza, av=av,
     )  # fmt: skip
     _check_solver_flags(solver, time_limit, gap)
     from zorglandschap.landscape import load_landscape
@@ -111,13 +135,15 @@ def spread_command(
         raise typer.Exit(EXIT_NO_PLAN)
 
 
-def _question(
+def _question(  # noqa: PLR0913 - one argument per flag
+    *,
     region: str | None,
     block: list[str] | None,
     keep_coverage: bool,
     staff: int | None,
     share: float | None,
     objective: str,
+    max_added_minutes: float | None,
     capacity_factor: float | None,
     no_capacity: bool,
     per_iza: bool,
@@ -141,6 +167,8 @@ def _question(
         check_value("--share", share, Share)
         if staff is not None or keep_coverage:
             raise ScenarioError("--share asks its own coverage rule: drop --keep-coverage/--staff.")
+    if max_added_minutes is not None:
+        check_value("--max-added-minutes", max_added_minutes, Minutes)
     if capacity_factor is not None and not 1.0 <= capacity_factor <= 100.0:
         raise ScenarioError(f"--capacity-factor: got {capacity_factor}; must be from 1 to 100.")
     coverage = (
@@ -160,6 +188,7 @@ def _question(
             capacity_factor=capacity_factor,
             layer="iza" if per_iza else "roaz",
             av_needs_24_7=av,
+            max_added_minutes=max_added_minutes,
         )
     except ValidationError as exc:
         raise ScenarioError(f"spread: {exc.errors()[0]['msg']}.") from None

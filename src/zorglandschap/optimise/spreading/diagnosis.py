@@ -90,6 +90,8 @@ def _headline(model: _Model) -> str:
         rules.append(f"at most {q.teams} SEH(s) taking ambulances per ROAZ region")
     if q.staff:
         rules.append("the staff available per region")
+    if q.max_added_minutes is not None:
+        rules.append(f"nobody's time up by more than {q.max_added_minutes:g} minutes")
     if q.capacity:
         rules.append("each SEH's capacity")
     rules.append(f"at least {model.per_region} 24/7 SEH(s) per {q.layer.upper()} region")
@@ -102,6 +104,7 @@ def _applies(model: _Model, family: ElasticFamily) -> bool:
     return {
         "staff": q.teams is not None or bool(q.staff),
         "coverage": q.coverage in ("keep", "share"),
+        "travel": q.max_added_minutes is not None,
         "capacity": q.capacity,
         "guarantee": model.per_region > 0,
         "av": q.av_needs_24_7,
@@ -120,6 +123,8 @@ def _relax(
     objective = handles.objectives["slack"]
     if "coverage" in families:
         objective = objective + handles.objectives["beyond"]
+    if "travel" in families:
+        objective = objective + handles.objectives["travel_excess"]
     problem.setObjective(objective)
     limit = model.settings.spreading.diagnosis_seconds
     if time_limit is not None:
@@ -130,6 +135,8 @@ def _relax(
     words = _slack_words(model, handles)
     if "coverage" in families:
         words += _beyond_words(model, handles)
+    if "travel" in families:
+        words += _travel_words(model, handles)
     if not words:
         return ""
     proven = "" if outcome.status == "optimal" else " (not proven the smallest in the time limit)"
@@ -145,6 +152,8 @@ def _amounts(handles: Handles) -> dict[tuple[str, ...], dict[str, float]]:
         if amount <= 1e-6:
             continue
         family = key[0]
+        if family == "travel":
+            continue  # in people, see _travel_words
         if family == "staff":
             grouped.setdefault(("staff", key[1], key[3]), {})[key[2]] = amount
         elif family == "capacity":
@@ -222,4 +231,21 @@ def _beyond_words(model: _Model, handles: Handles) -> list[str]:
         )
         if people >= 0.5:
             words.append(f"{block}: accept {people:,.0f} people newly beyond 45 minutes")
+    return words
+
+
+def _travel_words(model: _Model, handles: Handles) -> list[str]:
+    p = model.prepared
+    words = []
+    for block, groups in p.travel_groups.items():
+        people = sum(
+            groups[int(key[2])].population * value(v)
+            for key, v in handles.slack.items()
+            if key[0] == "travel" and key[1] == block
+        )
+        if people >= 0.5:
+            words.append(
+                f"{block}: accept {people:,.0f} people whose time rises by more than "
+                f"{p.question.max_added_minutes:g} minutes"
+            )
     return words

@@ -2,6 +2,7 @@ r"""The MILP of the spreading model: one small builder per constraint family.
 
 :func:`build` calls, in order, :func:`define_options` (the state of each site and the blocks
 it takes ambulances in), :func:`define_nesting` (free hours only), :func:`define_coverage`,
+:func:`define_travel_limit` (optional),
 :func:`define_guarantee` (24/7 SEHs per region), :func:`define_staff`,
 :func:`define_transfers` (where a closed SEH's visits go), :func:`define_capacity`,
 :func:`define_av`, then the caller's ``extra`` hook. Every builder adds rows to one
@@ -196,6 +197,30 @@ def define_coverage(
                 rhs = allowed + handles.add_slack(problem, ("coverage", block, "share"))
             problem += _sum(scope_beyond) <= rhs, f"share_{block}"
     handles.objectives["beyond"] = _sum(beyond)
+
+
+def define_travel_limit(
+    problem: pulp.LpProblem, handles: Handles, elastic: frozenset[ElasticFamily]
+) -> None:
+    r"""No demand point's time rises by more than :math:`M` minutes in a decided block.
+
+    For points with today's time :math:`t^0_i`, the sites within :math:`t^0_i + M` are an OR
+    like coverage: :math:`\sum_{j: t_{ij} \le t^0_i + M} z_{jh} \ge 1`, merged by site set.
+    Elastic: a share :math:`e_g \in [0, 1]` of a group may exceed it, weighed by its people
+    (objective ``travel_excess``).
+    """
+    p = handles.prepared
+    excess: list[Term] = []
+    for block, groups in p.travel_groups.items():
+        for g, group in enumerate(groups):
+            opened = _sum([handles.open(j, block) for j in group.sites])
+            if "travel" in elastic:
+                e = handles.add_slack(problem, ("travel", block, str(g)))
+                e.upBound = 1
+                excess.append(group.population * e)
+                opened = opened + e
+            problem += opened >= 1, f"travel_{block}_{g}"
+    handles.objectives["travel_excess"] = _sum(excess)
 
 
 def define_guarantee(
@@ -411,12 +436,13 @@ def build(
     define_options(problem, handles)
     define_nesting(problem, handles)
     define_coverage(problem, handles, elastic)
+    define_travel_limit(problem, handles, elastic)
     define_guarantee(problem, handles, elastic, per_region)
     define_staff(problem, handles, elastic)
     define_transfers(problem, handles)
     define_capacity(problem, handles, elastic)
     define_av(problem, handles, elastic)
-    handles.objectives["slack"] = _sum(list(handles.slack.values()))
+    handles.objectives["slack"] = _sum([v for k, v in handles.slack.items() if k[0] != "travel"])
     if extra is not None:
         extra(problem, handles, prepared)
     return problem, handles

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pulp
 
 from zorglandschap.optimise.solver import SolveOutcome, Status, solve_problem
@@ -272,6 +273,16 @@ def check_plan(prepared: Prepared, today: Evaluation, plan: Evaluation) -> list[
                 problems.append(
                     f"check: {after - before:.0f} people newly beyond the norm in the {block} "
                     "block, which the model forbids (please report this as a bug)."
+                )
+    if question.max_added_minutes is not None:
+        limit = question.max_added_minutes + 1e-6
+        for block in question.decided:
+            before, after = today.nearest[block], plan.nearest[block]
+            rose = np.isfinite(before) & (after > before + limit)
+            if rose.any():
+                problems.append(
+                    f"check: {int(rose.sum())} demand point(s) {question.max_added_minutes:g}+ "
+                    f"minutes further in the {block} block (please report this as a bug)."
                 )
     if question.capacity:
         over = plan.over_capacity()

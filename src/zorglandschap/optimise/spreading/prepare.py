@@ -82,6 +82,9 @@ class Prepared:
         Per decided block, the coverage groups.
     fixed_beyond
         Per decided block, people in scope beyond the norm in every allowed plan.
+    travel_groups
+        Per decided block (with ``max_added_minutes``), the demand points whose time may rise
+        too much, merged by the decided sites within today's time plus the limit.
     scope_population
         Inhabitants in the scope.
     """
@@ -94,6 +97,7 @@ class Prepared:
     groups: Mapping[TimeBlock, list[CoverGroup]]
     fixed_beyond: Mapping[TimeBlock, float]
     scope_population: float
+    travel_groups: Mapping[TimeBlock, list[CoverGroup]]
 
     @property
     def free(self) -> tuple[TimeBlock, ...]:
@@ -146,6 +150,12 @@ def prepare(instance: SpreadingInstance, question: SpreadingQuestion) -> Prepare
     scope = instance.points["in_scope"].to_numpy(bool)
     for block in free:
         groups[block], fixed_beyond[block] = _groups(instance, block, openable, always, scope)
+    travel: dict[TimeBlock, list[CoverGroup]] = {}
+    if question.max_added_minutes is not None:
+        for block in free:
+            travel[block] = _travel_groups(
+                instance, block, openable, always, scope, question.max_added_minutes
+            )
     population = instance.points["population"].to_numpy(float)
     return Prepared(
         instance=instance,
@@ -155,6 +165,7 @@ def prepare(instance: SpreadingInstance, question: SpreadingQuestion) -> Prepare
         always=always,
         groups=groups,
         fixed_beyond=fixed_beyond,
+        travel_groups=travel,
         scope_population=float(population[scope].sum()),
     )
 
@@ -194,8 +205,38 @@ def _groups(
     always: np.ndarray,
     scope: np.ndarray,
 ) -> tuple[list[CoverGroup], float]:
-    h = TIME_BLOCKS.index(block)
     within = instance.minutes[block] <= instance.norm_minutes
+    return _merge(instance, block, within, openable, always, scope)
+
+
+def _travel_groups(
+    instance: SpreadingInstance,
+    block: TimeBlock,
+    openable: np.ndarray,
+    always: np.ndarray,
+    scope: np.ndarray,
+    added: float,
+) -> list[CoverGroup]:
+    """Points whose nearest open SEH must stay within today's time plus ``added`` minutes."""
+    h = TIME_BLOCKS.index(block)
+    minutes = instance.minutes[block]
+    today = instance.baseline_open()[:, h]
+    nearest = minutes[:, today].min(axis=1) if today.any() else np.full(len(minutes), np.inf)
+    within = minutes <= (nearest + added + 1e-9)[:, None]
+    within[~np.isfinite(nearest)] = True  # no route today: nothing to keep
+    return _merge(instance, block, within, openable, always, scope)[0]
+
+
+def _merge(
+    instance: SpreadingInstance,
+    block: TimeBlock,
+    within: np.ndarray,
+    openable: np.ndarray,
+    always: np.ndarray,
+    scope: np.ndarray,
+) -> tuple[list[CoverGroup], float]:
+    """Points not sure of a site within reach (``within``), merged by their decided sites."""
+    h = TIME_BLOCKS.index(block)
     population = instance.points["population"].to_numpy(float)
     sure = within[:, always[:, h]].any(axis=1)
     decided = np.flatnonzero(openable[:, h] & ~always[:, h])

@@ -84,6 +84,10 @@ class SpreadingQuestion(BaseModel):
         blocks it does not have today.
     keep_sites
         Sites that keep today's state.
+    max_added_minutes
+        In every decided block, no demand point's composite time to its nearest SEH taking
+        ambulances rises by more than this many minutes (None: no limit). A bound per demand
+        point: it implies the same bound on every municipality's mean and P90.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -103,6 +107,7 @@ class SpreadingQuestion(BaseModel):
     hours: HoursMode = "patterns"
     options: list[ScenarioSehState] = Field(default_factory=lambda: list(SCENARIO_SEH_STATES))
     keep_sites: list[str] = Field(default_factory=list)
+    max_added_minutes: float | None = Field(default=None, ge=0.0, le=600.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _consistent(self) -> Self:

@@ -28,5 +28,5 @@ HoursMode = Literal["patterns", "free"]
 HOURS_MODES: tuple[HoursMode, ...] = get_args(HoursMode)
 
 #: Constraint families that the diagnosis may relax, in the order it tries them.
-ElasticFamily = Literal["staff", "coverage", "capacity", "guarantee", "av"]
+ElasticFamily = Literal["staff", "coverage", "travel", "capacity", "guarantee", "av"]
 ELASTIC_FAMILIES: tuple[ElasticFamily, ...] = get_args(ElasticFamily)
