@@ -267,18 +267,18 @@ def check_plan(prepared: Prepared, today: Evaluation, plan: Evaluation) -> list[
     question = prepared.question
     if question.coverage == "keep":
         for block in question.decided:
-            before = today.beyond(block, scope_only=False)
-            after = plan.beyond(block, scope_only=False)
-            if after > before + 0.5:
+            beyond_today = today.beyond(block, scope_only=False)
+            beyond_plan = plan.beyond(block, scope_only=False)
+            if beyond_plan > beyond_today + 0.5:
                 problems.append(
-                    f"check: {after - before:.0f} people newly beyond the norm in the {block} "
+                    f"check: {beyond_plan - beyond_today:.0f} people newly beyond the norm in the {block} "
                     "block, which the model forbids (please report this as a bug)."
                 )
     if question.max_added_minutes is not None:
         limit = question.max_added_minutes + 1e-6
         for block in question.decided:
-            before, after = today.nearest[block], plan.nearest[block]
-            rose = np.isfinite(before) & (after > before + limit)
+            was, now = today.nearest[block], plan.nearest[block]
+            rose = np.isfinite(was) & (now > was + limit)
             if rose.any():
                 problems.append(
                     f"check: {int(rose.sum())} demand point(s) {question.max_added_minutes:g}+ "
