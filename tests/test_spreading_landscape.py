@@ -180,3 +180,22 @@ def test_cli_bad_input_from_the_shell() -> None:
     assert completed.returncode == 2
     assert "--block: unknown time block 'nacht'" in completed.stderr
     assert "Traceback" not in completed.stderr
+
+
+def test_the_shipped_worked_scenario_is_the_models_plan(netherlands: Landscape) -> None:
+    """scenarios/spreading-noordwest-night.toml is what `spread --region ROAZ05` proposes."""
+    from zorglandschap.optimise.spreading.answers import smallest_night_set
+    from zorglandschap.scenario import load_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "spreading-noordwest-night.toml"
+    shipped = load_scenario(path, netherlands).state.services["seh"]
+    q = SpreadingQuestion(region="ROAZ05")
+    instance = spreading_instance(netherlands, baseline_state(netherlands, 2025), q)
+    result = smallest_night_set(instance, region="ROAZ05")
+    planned = plan_state(result, baseline_state(netherlands, 2025)).services["seh"]
+    assert planned.equals(shipped)
+    assert sorted(c["site_id"] for c in result.changed_sites()) == [
+        "bovenij-zh-amsterdam",
+        "noordwest-zhgroep-den-helder",
+        "zaans-mc-zaandam",
+    ]

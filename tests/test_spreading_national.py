@@ -93,6 +93,7 @@ def test_the_planners_questions(netherlands: Landscape) -> None:
     # the night-shift curve: every shift removed costs coverage or breaks capacity
     curve = night_shift_curve(instance, "ROAZ01", capacity=False)
     assert curve["night_seh"].tolist() == list(range(9, 0, -1))
+    assert curve["closed_at_night"].map(len).tolist() == curve["shifts_removed"].tolist()
     beyond = curve["newly_beyond"].tolist()
     assert beyond == sorted(beyond) and beyond[0] == 0 and beyond[-1] > 100_000
     # the least harmful single night closure in ROAZ04 closes one SEH and keeps coverage

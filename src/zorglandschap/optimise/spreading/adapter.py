@@ -127,6 +127,7 @@ def spreading_instance(
         receiving_sites=settings.spreading.receiving_sites,
         region_names=dict(landscape.roaz_regions["roaz_name"].astype(str)),
         scope=question.region,
+        state_name=state.name,
     )
     return with_capacity(instance, question.capacity_factor or settings.spreading.capacity_factor)
 

@@ -27,7 +27,7 @@ import pandas as pd
 import pulp
 
 from zorglandschap.optimise.spreading.evaluate import baseline_plan, evaluate, plan_from_states
-from zorglandschap.optimise.spreading.formulation import Handles
+from zorglandschap.optimise.spreading.formulation import ExtraHook, Handles
 from zorglandschap.optimise.spreading.instance import SpreadingInstance
 from zorglandschap.optimise.spreading.model import SpreadingModel
 from zorglandschap.optimise.spreading.prepare import Prepared
@@ -109,8 +109,9 @@ def night_shift_curve(
     solver: str | None = None,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> pd.DataFrame:
-    """People newly beyond 45 minutes at night with ``n`` SEHs open at night in ``region``,
-    for ``n`` from today's count down to the 24/7 guarantee (best plan at each ``n``).
+    """People newly beyond 45 minutes at night with exactly ``n`` SEHs open at night in
+    ``region``, for ``n`` from today's count down to the 24/7 guarantee: at each ``n`` the
+    best ``n`` (fewest people beyond; ties: fewest moved visit-minutes).
 
     Columns: ``night_seh`` (n), ``shifts_removed``, ``newly_beyond`` (people, all regions),
     ``beyond`` (people in the region), ``closed_at_night``, ``moved_visits``, ``status``.
@@ -123,9 +124,12 @@ def night_shift_curve(
     rows = []
     for n in range(today, floor - 1, -1):
         question = SpreadingQuestion(
-            region=region, blocks=["night"], coverage="max", teams=n, capacity=capacity
+            region=region, blocks=["night"], coverage="max", capacity=capacity
         )
-        result = SpreadingModel(scoped, question, settings=settings).solve(solver=solver)
+        model = SpreadingModel(
+            scoped, question, extra=_night_closures(region, today - n), settings=settings
+        )
+        result = model.solve(solver=solver)
         row = _region_row(result, region)
         rows.append(
             {
@@ -141,8 +145,9 @@ def night_shift_curve(
     return pd.DataFrame(rows)
 
 
-def _exactly_one_night_closure(region: str) -> Any:
-    """An ``extra`` hook: exactly one SEH of ``region`` open at night today closes at night."""
+def _night_closures(region: str, count: int) -> ExtraHook:
+    """An ``extra`` hook: exactly ``count`` SEHs of ``region`` open at night today close at
+    night."""
 
     def hook(problem: pulp.LpProblem, handles: Handles, prepared: Prepared) -> None:
         h = TIME_BLOCKS.index("night")
@@ -152,7 +157,7 @@ def _exactly_one_night_closure(region: str) -> Any:
             if prepared.instance.sites[j].region == region and today[j, h]
         ]  # fmt: skip
         closed = pulp.lpSum([1 - handles.open(j, "night") for j in members])
-        problem += closed == 1, f"one_night_closure_{region}"
+        problem += closed == count, f"night_closures_{region}"
 
     return hook
 
@@ -171,7 +176,7 @@ def least_harmful_night_closure(
     model = SpreadingModel(
         instance.scoped(region),
         question,
-        extra=_exactly_one_night_closure(region),
+        extra=_night_closures(region, 1),
         settings=settings,
     )
     return model.solve(solver=solver)

@@ -178,6 +178,8 @@ class SpreadingInstance:
         Display names of the regions (``ROAZ08`` → ``Midden-Nederland``).
     scope
         The region whose SEHs the plan decides, or None for all.
+    state_name
+        The site state the instance was built from (``"2025"`` or a scenario's name).
     """
 
     sites: tuple[SiteSpec, ...]
@@ -191,6 +193,7 @@ class SpreadingInstance:
     receiving_sites: int = 10
     region_names: Mapping[str, str] = field(default_factory=dict)
     scope: str | None = None
+    state_name: str = ""
 
     def __post_init__(self) -> None:
         problems = [p for site in self.sites for p in site.problems()]

@@ -92,14 +92,14 @@ class SpreadingModel:
         *,
         extra: ExtraHook | None = None,
         settings: Settings = DEFAULT_SETTINGS,
-        state_name: str = "",
+        state_name: str | None = None,
     ) -> None:
         self.instance = instance
         self.question = question if question is not None else SpreadingQuestion()
         self.prepared: Prepared = prepare(instance, self.question)
         self.extra = extra
         self.settings = settings
-        self.state_name = state_name
+        self.state_name = instance.state_name if state_name is None else state_name
         per_region = self.question.per_region
         self.per_region = settings.spreading.per_region_24_7 if per_region is None else per_region
 
