@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -206,9 +207,10 @@ def nesting_instance(limited: tuple[str, ...] = ("day", "evening", "weekend")) -
 
     Fewest open SEH-blocks with free hours: Q open at night, so (night ⊆ evening ⊆ day,
     night ⊆ weekend) Q is open 24/7 (4 blocks); P must take ambulances by day; evening is
-    covered by Q; so P is open by day only: 5 blocks. Without the nesting rule it would be
-    3 (Q night, P day, one of them evening). With patterns, P's limited hours are day,
-    evening and weekend: 4 + 3 = 7 blocks.
+    covered by Q; so P is open by day only: 5 blocks. Without the nesting rows only
+    night ⊆ day would hold (a site open at night is 24/7, which takes ambulances by day): Q
+    at night and by day, P by day, one of them in the evening: 4. With patterns, P's limited
+    hours are day, evening and weekend: 4 + 3 = 7 blocks.
     """
     sites = tuple(
         SiteSpec(i, i, "R", "R", "24/7", limited_blocks=limited, receivers=((o, 10.0),))  # type: ignore[arg-type]
@@ -343,3 +345,47 @@ def test_travel_limit_keeps_the_nearer_seh() -> None:
     ).solve()
     assert night_open(limited) == ["X"]
     assert limited.notes == ()
+
+
+def test_without_the_nesting_rows_the_plan_would_not_nest(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The nesting family is what keeps free hours nested: without it the optimum of
+    :func:`nesting_instance` drops to 4 blocks, and Q is open at night but not on weekends."""
+    from zorglandschap.optimise.spreading import formulation
+
+    monkeypatch.setattr(formulation, "define_nesting", lambda problem, handles: None)
+    question = SpreadingQuestion(blocks=list(TIME_BLOCKS), hours="free")
+    result = SpreadingModel(nesting_instance(), question).solve()
+    assert result.stages[0].value == pytest.approx(4.0)
+    q = result.instance.index()["Q"]
+    day, evening, night, weekend = result.evaluation.plan.open[q]
+    assert night and not weekend
+
+
+def test_acute_obstetrics_keeps_a_24_7_seh() -> None:
+    """B has acute obstetrics and must stay 24/7; R1 then needs B and one more for capacity:
+    {B, C} moves A's 40 visits 10 minutes (400), {A, B} C's 30 visits 15 minutes (450)."""
+    instance = six_sites()
+    sites = tuple(dataclasses.replace(s, av=s.site_id == "B") for s in instance.sites)
+    instance = dataclasses.replace(instance, sites=sites)
+    result = SpreadingModel(instance, SpreadingQuestion(av_needs_24_7=True)).solve()
+    assert night_open(result) == ["B", "C", "D", "F"]
+
+
+def test_fewest_staff_hours_gives_the_same_plan() -> None:
+    """Staff-hours a week at night: 6 sites x (1 + 1) on duty when closed, plus one nurse
+    more at each of the 4 open SEHs, x 63 hours = 1,008."""
+    result = SpreadingModel(six_sites(), SpreadingQuestion(objective="staff")).solve()
+    assert night_open(result) == ["A", "C", "D", "F"]
+    assert result.stages[0].value == pytest.approx(63 * (6 * 2 + 4))
+
+
+def test_coverage_share_target() -> None:
+    """At least 45 % of the 280 inhabitants within 45 minutes, no capacity, no 24/7 rule: one
+    SEH suffices. B alone leaves p3, p4, p5 (130) beyond, D alone p1, p2 (150): both within
+    the 154 allowed; B moves fewer visit-minutes (4,945 against 7,590)."""
+    question = SpreadingQuestion(coverage="share", share=0.45, capacity=False, per_region=0)
+    result = SpreadingModel(six_sites(), question).solve()
+    assert night_open(result) == ["B"]
+    assert result.beyond()["night"] == 130
+    assert result.coverage()["night"] == pytest.approx(150 / 280)
+    assert result.stages[1].value == pytest.approx(4945.0)
