@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 import numpy as np
@@ -107,7 +107,7 @@ def spreading_instance(
             region=str(sites.at[j, "roaz"]),
             guarantee_region=guarantee[j],
             baseline=services.at[j, "seh"],
-            limited_blocks=tuple((limited_blocks or {}).get(j, default)),  # type: ignore[arg-type]
+            limited_blocks=as_blocks((limited_blocks or {}).get(j, default), f"{j} blocks"),
             decide=question.region is None or sites.at[j, "roaz"] == question.region,
             av=bool(services.at[j, "av"]),
             visits=tuple(float(v) for v in visits[j]),
@@ -121,7 +121,9 @@ def spreading_instance(
         minutes=minutes,
         norm_minutes=settings.access.norm_minutes,
         staff=StaffSpec.from_settings(settings),
-        spoedpost_blocks=tuple(settings.spreading.spoedpost_blocks),  # type: ignore[arg-type]
+        spoedpost_blocks=as_blocks(
+            settings.spreading.spoedpost_blocks, "settings.spreading.spoedpost_blocks"
+        ),
         spoedpost_keeps_share=settings.spreading.spoedpost_keeps_share,
         ambulance_share=settings.spreading.ambulance_share,
         receiving_sites=settings.spreading.receiving_sites,
@@ -130,6 +132,24 @@ def spreading_instance(
         state_name=state.name,
     )
     return with_capacity(instance, question.capacity_factor or settings.spreading.capacity_factor)
+
+
+def as_blocks(values: Iterable[str], what: str) -> tuple[TimeBlock, ...]:
+    """``values`` as time blocks, in :data:`TIME_BLOCKS` order.
+
+    Raises
+    ------
+    ScenarioError
+        Naming ``what`` and the valid blocks, for a value that is not a time block.
+    """
+    values = tuple(values)
+    unknown = [v for v in values if v not in TIME_BLOCKS]
+    if unknown:
+        raise ScenarioError(
+            f"{what}: unknown time block(s) {', '.join(map(repr, unknown))}; valid: "
+            f"{', '.join(TIME_BLOCKS)}."
+        )
+    return tuple(b for b in TIME_BLOCKS if b in values)
 
 
 def with_capacity(instance: SpreadingInstance, factor: float) -> SpreadingInstance:

@@ -34,7 +34,7 @@ from zorglandschap.optimise.spreading.prepare import Prepared
 from zorglandschap.optimise.spreading.question import SpreadingQuestion
 from zorglandschap.optimise.spreading.result import SpreadingResult
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.vocab import TIME_BLOCKS
+from zorglandschap.vocab import TIME_BLOCKS, TimeBlock
 
 
 def smallest_night_set(
@@ -94,11 +94,11 @@ def _region_row(result: SpreadingResult, region: str) -> dict[str, Any]:
     }
 
 
-def _newly_beyond(result: SpreadingResult, block: str) -> float | None:
+def _newly_beyond(result: SpreadingResult, block: TimeBlock) -> float | None:
     if result.evaluation is None:
         return None
-    before = result.baseline.beyond(block, scope_only=False)  # type: ignore[arg-type]
-    return max(0.0, result.evaluation.beyond(block, scope_only=False) - before)  # type: ignore[arg-type]
+    before = result.baseline.beyond(block, scope_only=False)
+    return max(0.0, result.evaluation.beyond(block, scope_only=False) - before)
 
 
 def night_shift_curve(

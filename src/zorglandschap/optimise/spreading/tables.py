@@ -9,7 +9,7 @@ import pandas as pd
 from zorglandschap.indicators import travel_indicators
 from zorglandschap.optimise.spreading.evaluate import Evaluation
 from zorglandschap.optimise.spreading.instance import SpreadingInstance
-from zorglandschap.vocab import TIME_BLOCKS
+from zorglandschap.vocab import TIME_BLOCKS, TimeBlock
 
 
 def result_tables(
@@ -59,10 +59,10 @@ def sites_table(
     return pd.DataFrame(rows)
 
 
-def _indicators(evaluation: Evaluation, mask: np.ndarray, block: str) -> dict[str, float]:
+def _indicators(evaluation: Evaluation, mask: np.ndarray, block: TimeBlock) -> dict[str, float]:
     points = evaluation.instance.points
     return travel_indicators(
-        np.asarray(evaluation.nearest[block])[mask],  # type: ignore[index]
+        np.asarray(evaluation.nearest[block])[mask],
         points["population"].to_numpy(float)[mask],
         threshold=evaluation.instance.norm_minutes,
     )
