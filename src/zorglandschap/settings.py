@@ -293,6 +293,102 @@ class TravelSettings:
 
 
 @dataclass(frozen=True)
+class SpreadingSettings:
+    """Constants of the acute-care spreading model (:mod:`zorglandschap.optimise.spreading`).
+
+    The model's time blocks cover every hour of the week once: **day** = Monday–Friday 08–18,
+    **evening** = Monday–Friday 18–23, **night** = every day 23–08, **weekend** = Saturday and
+    Sunday 08–23. These are the weekday blocks of the SAZ SEH data sheet (08–18, 18–23, 23–08)
+    with the weekend's day and evening hours as one block, as in the access analysis (which
+    staffs "day/evening" ambulance posts and opens limited-hours SEHs in the weekend block).
+    Sources are in ``shared/data/curated/NOTES-2026-update.md`` (section 3) unless said otherwise.
+    """
+
+    #: SEH visits a year, nationally: 1,840,000 in 2022 (LIS estimate, vzinfo.nl).
+    seh_visits_per_year: float = 1_840_000.0
+    #: The population those visits are spread over: the embedded CBS PC4 total of 1 January
+    #: 2021 (regions/pc4.csv). Using the 2022 count on the 2021 population is an assumption;
+    #: the rate (0.105 visits per inhabitant a year) is applied uniformly to every age and
+    #: area (assumption: age-specific SEH rates are not in the data).
+    visits_population: float = 17_472_870.0
+    #: Share of the patients present on a weekday, per block: 08–18 60.8 %, 18–23 25.2 %,
+    #: 23–08 14.0 % (SAZ SEH data sheet, 29 general hospitals, 2018–2019, arithmetic on its
+    #: hourly tables, as found in TNO/dashboard-acute-zorg).
+    weekday_block_shares: tuple[tuple[str, float], ...] = (
+        ("day", 0.608),
+        ("evening", 0.252),
+        ("night", 0.140),
+    )
+    #: The same for a weekend day: 08–23 55.3 % + 25.3 % = 80.6 %, 23–08 19.4 % (SAZ sheet).
+    weekend_block_shares: tuple[tuple[str, float], ...] = (("weekend", 0.806), ("night", 0.194))
+    #: Share of the week's SEH load that falls on the two weekend days: 2/7, i.e. every day of
+    #: the week carries the same load. Assumption (the sheet's day-of-week totals were not
+    #: read). With the shares above the year's load per block is day 43.4 %, evening 18.0 %,
+    #: night 15.5 %, weekend 23.0 % (:meth:`block_load_shares`).
+    weekend_load_share: float = 2.0 / 7.0
+    #: Share of SEH visits that arrive by ambulance: 21–22 % (SAZ sheet, 2018–2019); 21.5 %
+    #: taken. Reported with the moved visits (ambulance rides that go elsewhere).
+    ambulance_share: float = 0.215
+    #: Share of an SEH's visits a poliklinische spoedzorglocatie (spoedpost) on the same site
+    #: keeps in the blocks it is open: the self-referred, 17.4 % of SEH visits in 2015 (Gaakeer
+    #: et al., NTvG 2016;160:D970). That a spoedpost treats exactly the self-referred is an
+    #: assumption; every other visit goes to the nearest open SEH.
+    spoedpost_keeps_share: float = 0.174
+    #: Blocks in which a spoedpost is open: day and evening (self-referrals day/evening, as in
+    #: issue 13; e.g. the St Jansdal Lelystad spoedpoli, 07:30–21:30 since 2019). Assumption.
+    spoedpost_blocks: tuple[str, ...] = ("day", "evening")
+    #: An open SEH may take at most this multiple of its own load today in a block (its
+    #: capacity). Assumption (no published capacity per SEH was found); override per question.
+    capacity_factor: float = 1.5
+    #: The visits of an SEH closed in a block go to the nearest open SEH among its this-many
+    #: nearest SEHs (car minutes); a plan that closes all of them in one block is not
+    #: considered. Model size only, assumption; a national run checks that no plan reaches it.
+    receiving_sites: int = 10
+    #: Staff per open SEH block, by role: 1 SEH physician ("arts-SEH": an SEH physician or a
+    #: poortspecialist with SEH experience) and 2 SEH nurses. The TNO night-closure dashboard's
+    #: default for an open night (TNO/dashboard-acute-zorg, src/states/store.ts); the
+    #: Kwaliteitskader Spoedzorgketen requires at least one physician during opening hours.
+    #: The same for day, evening and weekend is an assumption (the dashboard leaves them blank).
+    open_staff: tuple[tuple[str, float], ...] = (("physician", 1.0), ("nurse", 2.0))
+    #: Staff a hospital keeps on its SEH in a block its SEH is closed: 1 arts-SEH and 1 SEH
+    #: nurse, the TNO dashboard's default for a night closure ("bij nachtsluiting 1 arts-SEH en
+    #: 1 SEH-vpk"); for other blocks and for an SEH closed altogether an assumption.
+    closed_staff: tuple[tuple[str, float], ...] = (("physician", 1.0), ("nurse", 1.0))
+    #: Staff of a spoedpost in a block it is open. Assumption: no norm for poliklinische
+    #: spoedzorglocaties was found (Kwaliteitskader Spoedzorgketen; NOTES-2026-update section 3).
+    spoedpost_staff: tuple[tuple[str, float], ...] = (("physician", 1.0), ("nurse", 1.0))
+    #: Hours per week in each block (arithmetic on the block definitions above: 5 x 10, 5 x 5,
+    #: 7 x 9, 2 x 15; 168 in all). They weigh staff into staff-hours.
+    block_hours_per_week: tuple[tuple[str, float], ...] = (
+        ("day", 50.0),
+        ("evening", 25.0),
+        ("night", 63.0),
+        ("weekend", 30.0),
+    )
+    #: At least this many 24/7 SEHs per region of the guarantee layer (issue 13: one per ROAZ
+    #: region), capped at the region's count today.
+    per_region_24_7: int = 1
+    #: Wall-time limit of each solve of the diagnosis (one per relaxed rule), seconds. An
+    #: unproven relaxation is reported as such. Assumption.
+    diagnosis_seconds: float = 20.0
+
+    def block_load_shares(self) -> dict[str, float]:
+        """Share of the year's SEH load in each block, from the weekday and weekend profiles.
+
+        >>> shares = SpreadingSettings().block_load_shares()
+        >>> round(shares["night"], 4), round(sum(shares.values()), 6)
+        (0.1554, 1.0)
+        """
+        weekend = self.weekend_load_share
+        shares: dict[str, float] = dict.fromkeys(TIME_BLOCKS, 0.0)
+        for block, share in self.weekday_block_shares:
+            shares[block] += (1.0 - weekend) * share
+        for block, share in self.weekend_block_shares:
+            shares[block] += weekend * share
+        return shares
+
+
+@dataclass(frozen=True)
 class Settings:
     """All constants, grouped by the module that uses them."""
 
@@ -301,6 +397,7 @@ class Settings:
     solver: SolverSettings = field(default_factory=SolverSettings)
     concentration: ConcentrationSettings = field(default_factory=ConcentrationSettings)
     travel: TravelSettings = field(default_factory=TravelSettings)
+    spreading: SpreadingSettings = field(default_factory=SpreadingSettings)
 
     def replace(self, **groups: dict[str, Any]) -> Settings:
         """Return a copy with some values overridden, e.g. ``replace(access={...})``.

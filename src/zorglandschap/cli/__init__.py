@@ -9,11 +9,18 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from zorglandschap.cli import access, concentrate, data, figure, sites, travel
+# one command group per module, registered on `app` when imported (one line each)
+from zorglandschap.cli import access as access
+from zorglandschap.cli import concentrate as concentrate
+from zorglandschap.cli import data as data
+from zorglandschap.cli import figure as figure
+from zorglandschap.cli import sites as sites
+from zorglandschap.cli import spread as spread
+from zorglandschap.cli import travel as travel
 from zorglandschap.cli.app import app
 from zorglandschap.errors import ZorglandschapError
 
-__all__ = ["access", "app", "concentrate", "data", "figure", "main", "sites", "travel"]
+__all__ = ["app", "main"]
 
 
 def main() -> None:

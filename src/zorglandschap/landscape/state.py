@@ -58,6 +58,11 @@ class SiteState:
             return TIME_BLOCKS
         if seh != "limited":
             return ()
+        return self.limited_blocks(site_id, settings)
+
+    def limited_blocks(self, site_id: str, settings: Settings) -> tuple[str, ...]:
+        """The blocks ``site_id``'s SEH is open in when it keeps limited hours (whatever its
+        state now): the scenario's hours, its published hours, or the default."""
         if site_id in self.hours:
             return tuple(self.hours[site_id])
         published = dict(settings.access.site_opening_blocks)

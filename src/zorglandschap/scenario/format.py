@@ -45,6 +45,7 @@ from pydantic_core import ErrorDetails
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import SITE_YEARS, Landscape
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
+from zorglandschap.optimise.spreading.question import SpreadingQuestion
 from zorglandschap.scenario.questions import ConcentrationQuestion
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 from zorglandschap.vocab import ScenarioSehState, TimeBlock
@@ -78,6 +79,7 @@ class ScenarioFile(BaseModel):
     site: list[SiteChange] = Field(default_factory=list)
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
     concentration: ConcentrationQuestion | None = None
+    spreading: SpreadingQuestion | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,8 @@ class Scenario:
     settings: Settings
     #: The ``[concentration]`` question, when the file has one.
     concentration: ConcentrationQuestion | None = None
+    #: The ``[spreading]`` question (SEH opening blocks), when the file has one.
+    spreading: SpreadingQuestion | None = None
 
 
 def load_scenario(
@@ -146,6 +150,7 @@ def scenario_from_tables(
         state=state.with_changes(changes, name=spec.name),
         settings=scenario_settings,
         concentration=spec.concentration,
+        spreading=spec.spreading,
     )
 
 
@@ -303,6 +308,6 @@ def _message(error: ErrorDetails) -> str:
 def _known_keys() -> list[str]:
     """Every key a scenario file may hold, at any level (for "did you mean")."""
     keys: set[str] = set()
-    for model in (ScenarioFile, SiteChange, ConcentrationQuestion):
+    for model in (ScenarioFile, SiteChange, ConcentrationQuestion, SpreadingQuestion):
         keys.update(model.model_fields)
     return sorted(keys)
