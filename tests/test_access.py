@@ -109,7 +109,7 @@ def test_acute_obstetrics(utrecht: Landscape) -> None:
     [
         ({"service": "ic"}, r"Unknown service 'ic'; valid: seh, av\."),
         ({"block": "nacht"}, r"Unknown time block 'nacht'; valid: day, evening, night, weekend\."),
-        ({"minutes": -5}, r"--minutes must be a positive number"),
+        ({"minutes": -5}, r"--minutes: got -5; must be a finite number greater than 0"),
     ],
 )
 def test_bad_selectors_name_the_valid_choices(

@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 import numpy as np
 import pandas as pd
 
+from zorglandschap.checks import Minutes, check_value
 from zorglandschap.errors import ScenarioError
 from zorglandschap.indicators import travel_indicators
 from zorglandschap.landscape import Landscape
@@ -255,9 +256,11 @@ def reach(
     service_ = check_choice(service, SERVICES, "service")
     block_ = check_choice(block, TIME_BLOCKS, "time block")
     check_choice(layer, BY_CHOICES, "--by layer")
-    norm = settings.access.norm_minutes if minutes is None else float(minutes)
-    if not np.isfinite(norm) or norm <= 0:
-        raise ScenarioError(f"--minutes must be a positive number, got {minutes}.")
+    norm = (
+        settings.access.norm_minutes
+        if minutes is None
+        else float(check_value("--minutes", minutes, Minutes))
+    )
     sites = [
         s
         for s in open_sites(state, service=service, block=block, settings=settings)
