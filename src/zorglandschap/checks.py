@@ -3,7 +3,8 @@
 The command line, scenario files and settings overrides all describe their numbers with the
 annotated types below (pydantic constraints), so the rules and the messages are the same
 wherever a number comes from. :func:`check_value` checks one value outside a pydantic model
-(e.g. a command-line flag) and raises an :class:`~zorglandschap.errors.InputError` that names
+(e.g. a command-line flag) and raises a :class:`~zorglandschap.errors.ScenarioError` (an
+:class:`~zorglandschap.errors.InputError`) that names
 the option, the value and the valid range.
 
 >>> check_value("--norm", 20, Norm)
@@ -11,7 +12,7 @@ the option, the value and the valid range.
 >>> check_value("--norm", float("nan"), Norm)
 Traceback (most recent call last):
 ...
-zorglandschap.errors.InputError: --norm: got nan; must be a finite number greater than 0 and at most 100000.
+zorglandschap.errors.ScenarioError: --norm: got nan; must be a finite number greater than 0 and at most 100000.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import Field, TypeAdapter, ValidationError
 
-from zorglandschap.errors import InputError
+from zorglandschap.errors import ScenarioError
 
 T = TypeVar("T")
 
@@ -87,15 +88,15 @@ def check_value(option: str, value: Any, kind: Any) -> Any:
 
     Raises
     ------
-    InputError
+    ScenarioError
         ``"<option>: got <value>; must be <range>."``
     """
     if isinstance(value, bool) or (
         isinstance(value, float) and getattr(kind, "__origin__", None) is int
     ):
-        raise InputError(f"{option}: got {value!r}; must be {describe(kind)}.")
+        raise ScenarioError(f"{option}: got {value!r}; must be {describe(kind)}.")
     try:
         return _adapter(kind).validate_python(value, strict=False)
     except ValidationError:
         shown = value if not (isinstance(value, float) and math.isnan(value)) else "nan"
-        raise InputError(f"{option}: got {shown}; must be {describe(kind)}.") from None
+        raise ScenarioError(f"{option}: got {shown}; must be {describe(kind)}.") from None
