@@ -54,9 +54,10 @@ def test_national_sensitivity_names_island_and_border_hospitals(netherlands: Lan
 def test_default_fixed_minutes_is_the_calibrated_value(netherlands: Landscape) -> None:
     """The documented default of the composite's one free parameter is what the fit returns."""
     from zorglandschap.access import RIVM_2019_BEYOND_45, calibrate_fixed_minutes
-    from zorglandschap.settings import DEFAULT_SETTINGS
+    from zorglandschap.settings import DEFAULT_SETTINGS, REGIMES
 
-    fit = calibrate_fixed_minutes(netherlands)
-    assert fit.fixed_minutes == DEFAULT_SETTINGS.travel.composite_fixed_minutes
+    rivm2019 = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})
+    fit = calibrate_fixed_minutes(netherlands, settings=rivm2019)
+    assert fit.fixed_minutes == REGIMES["rivm2019"].fixed_minutes
     assert abs(fit.beyond - RIVM_2019_BEYOND_45) <= 0.25 * RIVM_2019_BEYOND_45
     assert fit.curve.is_monotonic_increasing
