@@ -20,6 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCE = HERE.parent.parent / "shared" / "data"
@@ -291,11 +292,64 @@ def build_iza_membership(src: Path, municipalities: gpd.GeoDataFrame) -> pd.Data
 # --------------------------------------------------------------------------------------------
 
 
+#: PC4 areas whose CBS representative point lies off the part where the people live (a dike or
+#: a sand flat that belongs to the same area), so that the demand point, and all its
+#: inhabitants, sat on the dike (judgement call, PROVENANCE.md; docs/travel.md). ``None``: the
+#: centroid of the area's bulk (the largest part left after eroding the polygon by
+#: ``BULK_EROSION_M``, which removes dike strips; its representative point if the centroid falls
+#: outside it); a (lon, lat): a named place instead.
+#: Kornwerderzand (8752) and Breezanddijk (8766) keep their points: their few inhabitants do
+#: live on the Afsluitdijk.
+PC4_POINT_FIXES: dict[str, tuple[str, tuple[float, float] | None]] = {
+    "1779": ("Den Oever: the CBS point lies on the Afsluitdijk; the bulk of the area instead", None),
+    "8242": (
+        "Lelystad-Haven: the area includes the Houtribdijk and the CBS point lies on it; the "
+        "bulk of the area (the town) instead",
+        None,
+    ),
+    "8899": (
+        "Vlieland: the CBS point lies on the Vliehors (an uninhabited sand flat and military "
+        "range); the island's one village, Oost-Vlieland (Dorpsstraat, approximate), instead",
+        (5.0650, 53.2960),
+    ),
+}
+#: Inward buffer that removes dike strips from a PC4 polygon before taking its bulk, metres
+#: (the Afsluitdijk and the Houtribdijk are about 100-200 m wide in the simplified polygons).
+BULK_EROSION_M = 150.0
+
+
+def fix_pc4_points(points: pd.DataFrame, src: Path) -> pd.DataFrame:
+    """``points`` with the PC4s of :data:`PC4_POINT_FIXES` moved into their populated part."""
+    polygons = gpd.read_file(src / "certegis_cbs_2021/pc4_2020_simplified_wgs84.geojson")
+    polygons["postcode"] = polygons["postcode"].astype(str).str.zfill(4)
+    polygons = polygons.set_index("postcode").to_crs(28992)
+    points = points.copy()
+    for pc4, (_, place) in PC4_POINT_FIXES.items():
+        row = points.index[points["pc4"] == pc4]
+        if len(row) != 1:
+            raise SystemExit(f"PC4_POINT_FIXES names PC4 {pc4}, which is not in the point file")
+        area = polygons.geometry[pc4]
+        if place is None:
+            bulk = max(shapely.get_parts(area.buffer(-BULK_EROSION_M)), key=lambda p: p.area)
+            point = bulk.centroid if bulk.contains(bulk.centroid) else bulk.representative_point()
+        else:
+            point = gpd.GeoSeries(gpd.points_from_xy([place[0]], [place[1]]), crs=4326)
+            point = point.to_crs(28992).iloc[0]
+        if not area.contains(point):
+            raise SystemExit(f"the fixed point of PC4 {pc4} lies outside its polygon")
+        x, y = round(point.x, 1), round(point.y, 1)
+        lonlat = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=28992).to_crs(4326).iloc[0]
+        points.loc[row, ["x_rd", "y_rd"]] = [x, y]
+        points.loc[row, ["lon", "lat"]] = [round(lonlat.x, 6), round(lonlat.y, 6)]
+    return points
+
+
 def build_pc4(src: Path) -> pd.DataFrame:
     """PC4 demand points: a point inside the area, municipality, population per age band."""
     points = pd.read_csv(
         src / "certegis_cbs_2021/pc4_2020_representative_points.csv", dtype={"pc4": str}
     )
+    points = fix_pc4_points(points, src)
     ages = pd.read_csv(
         src / "certegis_cbs_2021/pc4_inwoners_per_leeftijd_2021.csv", dtype={"postcode": str}
     )

@@ -6,7 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+
+from zorglandschap.landscape import Landscape
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -48,3 +51,23 @@ def test_provenance_lists_every_data_file() -> None:
     for name in data_files:
         assert name in rows, f"{name} has no row in regions/PROVENANCE.md"
         assert len(rows[name].split("|")) >= 7, f"{name}: row lacks source, vintage or licence"
+
+
+def test_dike_and_sand_flat_points_sit_where_the_people_live(netherlands: Landscape) -> None:
+    """PC4 1779 (Den Oever) and 8242 (Lelystad-Haven) had their CBS point on the Afsluitdijk
+    and the Houtribdijk, 8899 (Vlieland) on the Vliehors: regions/build.py moves them into the
+    populated part (PC4_POINT_FIXES). Kornwerderzand and Breezanddijk do live on the dike."""
+    pc4 = netherlands.pc4
+    posts = netherlands.posts
+
+    def km(a: str, xy: tuple[float, float]) -> float:
+        return float(np.hypot(pc4.at[a, "x_rd"] - xy[0], pc4.at[a, "y_rd"] - xy[1]) / 1000)
+
+    # Den Oever village (harbour 52.934 N, 5.036 E ~ RD 131,400 / 551,200) and Lelystad-Haven
+    # (52.52 N, 5.44 E ~ RD 158,700 / 503,600); the old points were 4.9 and 10.7 km away
+    assert km("1779", (131_400, 551_200)) < 2.5
+    assert km("8242", (158_700, 503_600)) < 1.5
+    vlieland = posts.loc["vlieland", ["x_rd", "y_rd"]].to_numpy(float)
+    assert km("8899", (vlieland[0], vlieland[1])) < 1.5  # the post by the harbour, in the village
+    for on_the_dike in ("8752", "8766"):
+        assert pc4.at[on_the_dike, "population"] <= 30

@@ -337,7 +337,7 @@ REGIMES: dict[str, CalibrationRegime] = {
             "2017-2021). Speeds as the siren calibration (factor 1, the Utrecht siren matrix); "
             "the fixed minutes fitted on 'ruim 33 duizend' beyond 45 minutes in 2019."
         ),
-        fixed_minutes=9.0,
+        fixed_minutes=9.5,
         ambulance_speed_factor=1.0,
         fitted=("fixed_minutes",),
         targets=(RivmFigure("beyond_seh", 33_000, "2019-03-01", _KAMERSTUK),),
@@ -356,8 +356,8 @@ REGIMES: dict[str, CalibrationRegime] = {
             "update re-estimated driving speeds only); the speed factor is fitted on the 2022 "
             "counts beyond 45 minutes for SEH and AV."
         ),
-        fixed_minutes=9.0,
-        ambulance_speed_factor=0.948,
+        fixed_minutes=9.5,
+        ambulance_speed_factor=0.928,
         fitted=("ambulance_speed_factor",),
         targets=(
             RivmFigure("beyond_seh", 59_800, "2022-03-01", _VZINFO),
@@ -383,7 +383,7 @@ def composite_parameters(travel: TravelSettings) -> tuple[float, float]:
     Examples
     --------
     >>> composite_parameters(TravelSettings(regime="rivm2019"))
-    (9.0, 1.0)
+    (9.5, 1.0)
     >>> composite_parameters(TravelSettings(composite_fixed_minutes=12.0))[0]
     12.0
     """
