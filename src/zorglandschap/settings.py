@@ -268,7 +268,7 @@ class TravelSettings:
     #: RIVM 45-minute composite: the calibration regime (:data:`REGIMES`) whose fixed minutes
     #: and ambulance speed factor the composite uses, unless the two keys below override them.
     #: Every reach and sensitivity figure is computed in one regime (docs/access.md).
-    regime: RegimeName = "rivm2019"
+    regime: RegimeName = "rivm2022"
     #: RIVM composite: fixed minutes for dispatch/turn-out plus treatment on scene; None = the
     #: regime's value (``--fixed-minutes`` overrides it).
     composite_fixed_minutes: float | None = None
