@@ -284,3 +284,18 @@ def test_express_layer_is_optional_and_never_slower(tmp_path: Path) -> None:
         with_express = NetworkSource(network).minutes(nodes, nodes, profile=profile)
         without = NetworkSource(local).minutes(nodes, nodes, profile=profile)
         assert np.all(with_express <= without + 1e-9)  # a layer only adds routes
+
+
+def test_the_rural_factor_slows_cars_on_rural_edges_only() -> None:
+    travel = DEFAULT_SETTINGS.travel.__class__(car_rural_speed_factor=0.5)
+    plain = DEFAULT_SETTINGS.travel.__class__(car_rural_speed_factor=1.0)
+    length = np.array([5_000.0, 5_000.0, 5_000.0])
+    density = np.array([100.0, 1_000.0, 3_000.0])  # rural, in between, urban
+    ratio = edge_minutes(length, density, "car", travel) / edge_minutes(
+        length, density, "car", plain
+    )
+    np.testing.assert_allclose(ratio, [2.0, 1.0, 1.0])
+    np.testing.assert_array_equal(
+        edge_minutes(length, density, "ambulance", travel),
+        edge_minutes(length, density, "ambulance", plain),
+    )

@@ -230,16 +230,21 @@ class TravelSettings:
     #: Ambulance (siren) speed on long edges, km/h. Calibrated on the Utrecht siren matrix.
     ambulance_speed_long_kmh: float = 127.7
     #: Car speed on short edges, km/h. Calibrated on the 30-min (ORS, hospitals) and 15-min
-    #: (OSRM, posts) isochrones (maximum F1).
-    car_speed_short_kmh: float = 42.3
-    #: Car speed on long edges, km/h. Calibrated on the 30-min (ORS, hospitals) and 15-min
-    #: (OSRM, posts) isochrones (maximum F1).
-    car_speed_long_kmh: float = 55.6
+    #: (OSRM, posts) isochrones: F1 and the population within / beyond (travel.calibration).
+    car_speed_short_kmh: float = 44.49
+    #: Car speed on long edges, km/h. Calibrated with the short speed (bounded: not slower).
+    car_speed_long_kmh: float = 51.54
     #: Population density from which an edge counts as urban, inhabitants/km2 (mean of its
     #: two ends). Assumption (CBS calls >= 2,500 addresses/km2 "zeer sterk stedelijk").
     urban_density_per_km2: float = 2500.0
     #: Speed multiplier on urban edges. Calibrated on the Utrecht siren matrix.
     urban_speed_factor: float = 0.87
+    #: Population density below which an edge counts as rural, inhabitants/km2 (mean of its
+    #: two ends). Assumption (CBS calls < 500 addresses/km2 "niet stedelijk").
+    rural_density_per_km2: float = 500.0
+    #: Car speed multiplier on rural proximity edges (the ambulance keeps its speeds there).
+    #: Calibrated on the isochrones together with the car speeds (docs/travel.md); 1 = off.
+    car_rural_speed_factor: float = 0.936
     #: Speed multiplier of the ambulance over the posted limit on fixed links. Assumption.
     ambulance_link_speed_factor: float = 1.0
     #: Express layer (motorway-like): the sites, clinics and posts get a copy in an express
@@ -256,12 +261,12 @@ class TravelSettings:
     #: ``detour_factor``). Calibrated on the Utrecht siren matrix.
     ambulance_express_speed_kmh: float = 109.0
     #: Car speed in the express layer, km/h. Calibrated on the 30-min and 15-min isochrones.
-    car_express_speed_kmh: float = 101.7
+    car_express_speed_kmh: float = 97.97
     #: Ambulance minutes to get on and off the express layer (once per trip, split over the
     #: two ramps). Calibrated on the Utrecht siren matrix.
     ambulance_express_ramp_minutes: float = 1.0
     #: Car minutes to get on and off the express layer. Calibrated on the isochrones.
-    car_express_ramp_minutes: float = 8.1
+    car_express_ramp_minutes: float = 8.58
     #: Overrides every ferry's waiting minutes when set (else the per-row value in
     #: regions/fixed_links.csv, each labelled an assumption there).
     ferry_waiting_minutes: float | None = None

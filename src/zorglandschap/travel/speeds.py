@@ -58,11 +58,13 @@ def edge_minutes(
     long = getattr(travel, f"{profile}_speed_long_kmh")
     km = np.asarray(length_m, float) / 1000.0
     speed = short + (long - short) * km / (km + travel.speed_half_km)
+    density = np.asarray(density)
     speed = np.where(
-        np.asarray(density) >= travel.urban_density_per_km2,
-        speed * travel.urban_speed_factor,
-        speed,
+        density >= travel.urban_density_per_km2, speed * travel.urban_speed_factor, speed
     )
+    if profile == "car" and travel.car_rural_speed_factor != 1.0:
+        rural = density < travel.rural_density_per_km2
+        speed = np.where(rural, speed * travel.car_rural_speed_factor, speed)
     return km * travel.detour_factor / speed * 60.0
 
 
