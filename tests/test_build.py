@@ -71,3 +71,27 @@ def test_dike_and_sand_flat_points_sit_where_the_people_live(netherlands: Landsc
     assert km("8899", (vlieland[0], vlieland[1])) < 1.5  # the post by the harbour, in the village
     for on_the_dike in ("8752", "8766"):
         assert pc4.at[on_the_dike, "population"] <= 30
+
+
+def test_every_norm_says_where_it_stands_and_no_blank_gets_a_value(netherlands: Landscape) -> None:
+    """Per-row provenance of the norms (NOTES-2026-update.md, section 5)."""
+    norms = netherlands.norms
+    assert norms["norm_status"].notna().all() and norms["status_source"].notna().all()
+    tranche = norms[norms.index.str.contains("iza-tranche-1")]
+    assert tranche["norm_status"].str.contains("tranche 1").all()
+    blank = tranche[tranche["norm_min_per_year"].isna()]
+    assert len(blank) >= 5  # pancreas, ERCP, oesophagus/stomach, head-neck, AAA, ...
+    assert blank["norm_status"].str.contains("not found|process norm").all()
+    lung = norms.loc["lung-cancer-resection-iza-tranche-1"]
+    assert lung["norm_min_per_year"] == 60 and "pre-agreement" in lung["norm_status"]
+    assert lung["confidence"] == "likely"
+    kidney = norms.loc["kidney-cancer-local-treatment-surgery-iza-tranche-1"]
+    assert kidney["norm_min_per_year"] == 50 and "region by region" in kidney["norm_status"]
+    for legacy in (
+        "rectal-cancer-resection",
+        "vulvar-cancer-surgery",
+        "soft-tissue-tumour-surgery",
+    ):
+        row = norms.loc[legacy]
+        assert row["norm_min_per_year"] == 20 and "confirmed in 2026" in row["norm_status"]
+        assert row["status_source"] == "Skipr 2026-02-13"
