@@ -466,7 +466,9 @@ _TRANCHE_1 = (
 )
 _TRANCHE_1_SOURCE = "Skipr 2025-04 (agreed 25 Mar 2025); Skipr 2025-11-04 (ZN decided)"
 _NOT_FOUND = "; the numeric value was not found in any source (blank, no default)"
-_PROFESSIONAL = "professional norm (SONCOS / scientific association): the latest numeric value found"
+_PROFESSIONAL = (
+    "professional norm (SONCOS / scientific association): the latest numeric value found"
+)
 _HISTORIC = "historic: superseded by a later norm"
 NORM_PROVENANCE: dict[str, tuple[str, str]] = {
     "pancreatoduodenectomy-whipple-pppd": (_PROFESSIONAL, "norm_source"),
