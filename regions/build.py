@@ -20,6 +20,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_SOURCE = HERE.parent.parent / "shared" / "data"
@@ -291,11 +292,67 @@ def build_iza_membership(src: Path, municipalities: gpd.GeoDataFrame) -> pd.Data
 # --------------------------------------------------------------------------------------------
 
 
+#: PC4 areas whose CBS representative point lies off the part where the people live (a dike or
+#: a sand flat that belongs to the same area), so that the demand point, and all its
+#: inhabitants, sat on the dike (judgement call, PROVENANCE.md; docs/travel.md). ``None``: the
+#: centroid of the area's bulk (the largest part left after eroding the polygon by
+#: ``BULK_EROSION_M``, which removes dike strips; its representative point if the centroid falls
+#: outside it); a (lon, lat): a named place instead.
+#: Kornwerderzand (8752) and Breezanddijk (8766) keep their points: their few inhabitants do
+#: live on the Afsluitdijk.
+PC4_POINT_FIXES: dict[str, tuple[str, tuple[float, float] | None]] = {
+    "1779": (
+        "Den Oever: the CBS point lies on the Afsluitdijk; the bulk of the area instead",
+        None,
+    ),
+    "8242": (
+        "Lelystad-Haven: the area includes the Houtribdijk and the CBS point lies on it; the "
+        "bulk of the area (the town) instead",
+        None,
+    ),
+    "8899": (
+        "Vlieland: the CBS point lies on the Vliehors (an uninhabited sand flat and military "
+        "range); the island's one village, Oost-Vlieland (Dorpsstraat, approximate), instead",
+        (5.0650, 53.2960),
+    ),
+}
+#: Inward buffer that removes dike strips from a PC4 polygon before taking its bulk, metres
+#: (the Afsluitdijk and the Houtribdijk are about 100-200 m wide in the simplified polygons).
+BULK_EROSION_M = 150.0
+
+
+def fix_pc4_points(points: pd.DataFrame, src: Path) -> pd.DataFrame:
+    """``points`` with the PC4s of :data:`PC4_POINT_FIXES` moved into their populated part."""
+    polygons = gpd.read_file(src / "certegis_cbs_2021/pc4_2020_simplified_wgs84.geojson")
+    polygons["postcode"] = polygons["postcode"].astype(str).str.zfill(4)
+    polygons = polygons.set_index("postcode").to_crs(28992)
+    points = points.copy()
+    for pc4, (_, place) in PC4_POINT_FIXES.items():
+        row = points.index[points["pc4"] == pc4]
+        if len(row) != 1:
+            raise SystemExit(f"PC4_POINT_FIXES names PC4 {pc4}, which is not in the point file")
+        area = polygons.geometry[pc4]
+        if place is None:
+            bulk = max(shapely.get_parts(area.buffer(-BULK_EROSION_M)), key=lambda p: p.area)
+            point = bulk.centroid if bulk.contains(bulk.centroid) else bulk.representative_point()
+        else:
+            point = gpd.GeoSeries(gpd.points_from_xy([place[0]], [place[1]]), crs=4326)
+            point = point.to_crs(28992).iloc[0]
+        if not area.contains(point):
+            raise SystemExit(f"the fixed point of PC4 {pc4} lies outside its polygon")
+        x, y = round(point.x, 1), round(point.y, 1)
+        lonlat = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=28992).to_crs(4326).iloc[0]
+        points.loc[row, ["x_rd", "y_rd"]] = [x, y]
+        points.loc[row, ["lon", "lat"]] = [round(lonlat.x, 6), round(lonlat.y, 6)]
+    return points
+
+
 def build_pc4(src: Path) -> pd.DataFrame:
     """PC4 demand points: a point inside the area, municipality, population per age band."""
     points = pd.read_csv(
         src / "certegis_cbs_2021/pc4_2020_representative_points.csv", dtype={"pc4": str}
     )
+    points = fix_pc4_points(points, src)
     ages = pd.read_csv(
         src / "certegis_cbs_2021/pc4_inwoners_per_leeftijd_2021.csv", dtype={"postcode": str}
     )
@@ -401,11 +458,109 @@ def build_posts(src: Path, municipalities: gpd.GeoDataFrame) -> pd.DataFrame:
     return posts.sort_values("post_id").reset_index(drop=True)
 
 
+#: Where each norm stands, per row (shared/data/curated/NOTES-2026-update.md, section 5). A
+#: status never fills a blank norm: where no number was found, the norm stays empty.
+_TRANCHE_1 = (
+    "tranche 1: agreed ('vastgesteld') 25 Mar 2025, to be implemented from 1 Jan 2026; "
+    "where hospitals did not agree, Zorgverzekeraars Nederland decided"
+)
+_TRANCHE_1_SOURCE = "Skipr 2025-04 (agreed 25 Mar 2025); Skipr 2025-11-04 (ZN decided)"
+_NOT_FOUND = "; the numeric value was not found in any source (blank, no default)"
+_PROFESSIONAL = (
+    "professional norm (SONCOS / scientific association): the latest numeric value found"
+)
+_HISTORIC = "historic: superseded by a later norm"
+NORM_PROVENANCE: dict[str, tuple[str, str]] = {
+    "pancreatoduodenectomy-whipple-pppd": (_PROFESSIONAL, "norm_source"),
+    "pancreatic-resection-all-types-iza-tranche-1": (_TRANCHE_1 + _NOT_FOUND, _TRANCHE_1_SOURCE),
+    "ercp-for-suspected-pancreatic-periampullary-tumour-iza-tranche-1": (
+        _TRANCHE_1 + _NOT_FOUND,
+        _TRANCHE_1_SOURCE,
+    ),
+    "oesophagectomy-for-cancer-historic-igz-norm": (_HISTORIC, "norm_source"),
+    "oesophagectomy-for-cancer": (_PROFESSIONAL, "norm_source"),
+    "gastrectomy-for-cancer": (_PROFESSIONAL, "norm_source"),
+    "oesophageal-gastric-cancer-resections-combined-iza-tranche-1": (
+        _TRANCHE_1 + _NOT_FOUND,
+        _TRANCHE_1_SOURCE,
+    ),
+    "endoscopic-resection-of-early-oesophageal-gastric-cancer-iza-tranche-1-probable": (
+        _TRANCHE_1 + _NOT_FOUND,
+        _TRANCHE_1_SOURCE,
+    ),
+    "liver-resection": (_PROFESSIONAL, "norm_source"),
+    "rectal-cancer-resection": (
+        "legacy norm confirmed in 2026 on 2024 data (13 hospitals miss at least one of the "
+        "rectum, vulva and soft-tissue norms)",
+        "Skipr 2026-02-13",
+    ),
+    "lung-cancer-new-patients-treated": (_PROFESSIONAL, "norm_source"),
+    "lung-cancer-resection-historic-soncos": (_HISTORIC, "norm_source"),
+    "lung-cancer-resection-iza-tranche-1": (
+        "tranche 1, pre-agreement value: 60 a year is the value of minister Agema's letter of "
+        "January 2025, before the round tables adjusted some values; the agreed value was not "
+        "found, so 60 stays 'likely'",
+        "Skipr on the Agema letter (Jan 2025); Skipr 2025-04",
+    ),
+    "lung-cancer-systemic-therapy-iza-tranche-1": (
+        "tranche 1, pre-agreement value: 100 a year is the 'beoogde norm' of the January 2025 "
+        "letter; the agreed value was not found, so 100 stays 'likely'",
+        "Skipr on the Agema letter (Jan 2025); Skipr 2025-04",
+    ),
+    "radical-cystectomy-bladder-cancer-historic": (_HISTORIC, "norm_source"),
+    "radical-cystectomy-bladder-cancer": (_PROFESSIONAL, "norm_source"),
+    "radical-cystectomy-bladder-cancer-per-surgeon": (_PROFESSIONAL, "norm_source"),
+    "radical-prostatectomy": (_PROFESSIONAL, "norm_source"),
+    "partial-nephrectomy-kidney-cancer": (_PROFESSIONAL, "norm_source"),
+    "kidney-cancer-local-treatment-surgery-iza-tranche-1": (
+        _TRANCHE_1 + "; 50 operations a year, implemented region by region (e.g. a move "
+        "effective 1 Jan 2027)",
+        "Skipr 2025-11-04",
+    ),
+    "head-and-neck-cancer-treatment-hhoc-concentration": (
+        "concentration rule without a numeric norm (blank, no default)",
+        "norm_source",
+    ),
+    "head-and-neck-cancer-iza-tranche-1": (_TRANCHE_1 + _NOT_FOUND, _TRANCHE_1_SOURCE),
+    "elective-aaa-repair-open-evar-pre-iza": (
+        "pre-tranche professional norm; the numeric value was not found (blank, no default)",
+        "norm_source",
+    ),
+    "aortic-aneurysm-repair-iza-tranche-1": (_TRANCHE_1 + _NOT_FOUND, _TRANCHE_1_SOURCE),
+    "carotid-stenosis-intervention-cea-cas-process-norm-iza-tranche-1": (
+        _TRANCHE_1 + "; a process norm (intervention within 14 days), not a volume",
+        _TRANCHE_1_SOURCE,
+    ),
+    "high-complexity-procedures-generic-igz-starting-point": (
+        "generic inspectorate starting point (enforced from 2012), not intervention-specific",
+        "norm_source",
+    ),
+    "vulvar-cancer-surgery": (
+        "legacy norm confirmed in 2026 on 2024 data",
+        "Skipr 2026-02-13",
+    ),
+    "soft-tissue-tumour-surgery": (
+        "legacy norm confirmed in 2026 on 2024 data",
+        "Skipr 2026-02-13",
+    ),
+}
+
+
 def build_norms(src: Path) -> pd.DataFrame:
+    """The curated norms with a per-row provenance (``norm_status``, ``status_source``)."""
     norms = pd.read_csv(src / "curated/volume_norms.csv")
     norms.insert(0, "intervention_id", norms["intervention"].map(slug))
     if norms["intervention_id"].duplicated().any():
         raise SystemExit("volume_norms.csv: intervention ids are not unique")
+    unknown = sorted(set(norms["intervention_id"]) ^ set(NORM_PROVENANCE))
+    if unknown:
+        raise SystemExit(f"NORM_PROVENANCE and volume_norms.csv differ in: {', '.join(unknown)}")
+    status = norms["intervention_id"].map(NORM_PROVENANCE)
+    norms["norm_status"] = [s for s, _ in status]
+    norms["status_source"] = [
+        row["norm_source"] if where == "norm_source" else where
+        for (_, where), (_, row) in zip(status, norms.iterrows(), strict=True)
+    ]
     return norms
 
 

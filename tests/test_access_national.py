@@ -9,6 +9,7 @@ import pytest
 from zorglandschap.access import reach, sensitive_sites
 from zorglandschap.landscape import Landscape
 from zorglandschap.scenario import site_state
+from zorglandschap.settings import DEFAULT_SETTINGS
 
 pytestmark = pytest.mark.slow
 
@@ -17,8 +18,12 @@ WADDEN_ISLANDS = ["Texel", "Vlieland", "Terschelling", "Ameland", "Schiermonniko
 
 def test_2019_lands_near_rivm(netherlands: Landscape) -> None:
     """RIVM 2019: about 33,000 inhabitants beyond 45 minutes (99.8 % within), mostly on the
-    Wadden islands plus parts of Steenwijkerland, Baarle-Nassau, Sluis and Súdwest-Fryslân."""
-    result = reach(netherlands, site_state(netherlands, "2019"), service="seh", block="day")
+    Wadden islands plus parts of Steenwijkerland, Baarle-Nassau, Sluis and Súdwest-Fryslân.
+    A figure of RIVM's old regime: computed in ``rivm2019``."""
+    rivm2019 = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})
+    result = reach(
+        netherlands, site_state(netherlands, "2019"), service="seh", block="day", settings=rivm2019
+    )
     summary = result.summary()
     assert 20_000 <= summary["beyond"] <= 50_000
     assert summary["share_within"] == pytest.approx(0.998, abs=0.001)
@@ -56,9 +61,10 @@ def test_national_sensitivity_names_island_and_border_hospitals(netherlands: Lan
 def test_default_fixed_minutes_is_the_calibrated_value(netherlands: Landscape) -> None:
     """The documented default of the composite's one free parameter is what the fit returns."""
     from zorglandschap.access import RIVM_2019_BEYOND_45, calibrate_fixed_minutes
-    from zorglandschap.settings import DEFAULT_SETTINGS
+    from zorglandschap.settings import DEFAULT_SETTINGS, REGIMES
 
-    fit = calibrate_fixed_minutes(netherlands)
-    assert fit.fixed_minutes == DEFAULT_SETTINGS.travel.composite_fixed_minutes
+    rivm2019 = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})
+    fit = calibrate_fixed_minutes(netherlands, settings=rivm2019)
+    assert fit.fixed_minutes == REGIMES["rivm2019"].fixed_minutes
     assert abs(fit.beyond - RIVM_2019_BEYOND_45) <= 0.25 * RIVM_2019_BEYOND_45
     assert fit.curve.is_monotonic_increasing

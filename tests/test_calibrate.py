@@ -27,4 +27,12 @@ def test_embedded_constants_meet_the_calibration_bounds(
     assert report["isochrone30_agreement"] >= 0.85
     assert report["isochrone15_agreement"] >= 0.85
     assert report["isochrone30_sites_unmatched"] == 0
+    # by population (docs/travel.md, "Car times at the 30-minute boundary")
+    assert report["isochrone30_population_agreement"] >= 0.92
+    assert report["isochrone15_population_agreement"] >= 0.95
+    assert 0.85 <= report["isochrone30_population_ratio"] <= 1.15
+    beyond = report["av_beyond30_car_model"] / report["av_beyond30_car_polygons"]
+    assert 0.9 <= beyond <= 1.1  # was 0.72 with the F1-only car fit
+    for band in report["siren_by_band"].values():
+        assert abs(band["bias_pct"]) <= 3.5
     assert report["isochrone15_posts_unmatched"] == 0

@@ -14,7 +14,7 @@ from pyproj import Transformer
 from shapely.geometry import box
 
 from zorglandschap.errors import DataError, ScenarioError, TravelError
-from zorglandschap.settings import DEFAULT_SETTINGS
+from zorglandschap.settings import DEFAULT_SETTINGS, composite_parameters
 from zorglandschap.travel import (
     MatrixFileSource,
     NetworkSource,
@@ -196,10 +196,13 @@ def test_cache_is_used_and_keyed_by_the_constants(
 
 def test_composite_is_nearest_post_plus_fixed_plus_drive(tmp_path: Path) -> None:
     land = two_islands(tmp_path)
-    comp = composite_minutes(land, site_ids=["E", "W"], post_ids=["P"], cache=False)
+    settings = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})  # speed factor 1
+    comp = composite_minutes(
+        land, site_ids=["E", "W"], post_ids=["P"], settings=settings, cache=False
+    )
     to_site = demand_site_minutes(land, "ambulance", cache=False)
     from_post = post_demand_minutes(land, "ambulance", cache=False)
-    fixed = DEFAULT_SETTINGS.travel.composite_fixed_minutes
+    fixed, _ = composite_parameters(settings.travel)
     expected = to_site.add(from_post.loc["P"] + fixed, axis=0)
     pd.testing.assert_frame_equal(comp, expected)
     with pytest.raises(ScenarioError, match="at least one ambulance post"):
@@ -281,3 +284,18 @@ def test_express_layer_is_optional_and_never_slower(tmp_path: Path) -> None:
         with_express = NetworkSource(network).minutes(nodes, nodes, profile=profile)
         without = NetworkSource(local).minutes(nodes, nodes, profile=profile)
         assert np.all(with_express <= without + 1e-9)  # a layer only adds routes
+
+
+def test_the_rural_factor_slows_cars_on_rural_edges_only() -> None:
+    travel = DEFAULT_SETTINGS.travel.__class__(car_rural_speed_factor=0.5)
+    plain = DEFAULT_SETTINGS.travel.__class__(car_rural_speed_factor=1.0)
+    length = np.array([5_000.0, 5_000.0, 5_000.0])
+    density = np.array([100.0, 1_000.0, 3_000.0])  # rural, in between, urban
+    ratio = edge_minutes(length, density, "car", travel) / edge_minutes(
+        length, density, "car", plain
+    )
+    np.testing.assert_allclose(ratio, [2.0, 1.0, 1.0])
+    np.testing.assert_array_equal(
+        edge_minutes(length, density, "ambulance", travel),
+        edge_minutes(length, density, "ambulance", plain),
+    )

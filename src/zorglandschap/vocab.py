@@ -60,6 +60,16 @@ ELIGIBLE_RULES: tuple[EligibleRule, ...] = get_args(EligibleRule)
 Profile = Literal["ambulance", "car"]
 PROFILES: tuple[Profile, ...] = get_args(Profile)
 
+#: Named calibration regimes of the RIVM 45-minute composite (``settings.REGIMES``): RIVM's
+#: reach model before its 2021 update of the ambulance speeds, and after it.
+RegimeName = Literal["rivm2019", "rivm2022"]
+REGIME_NAMES: tuple[RegimeName, ...] = get_args(RegimeName)
+
+#: The figures RIVM publishes about its reach analysis: inhabitants beyond 45 minutes of an SEH
+#: or acute obstetrics (AV), and the number of sensitive SEH and AV locations.
+RivmMeasure = Literal["beyond_seh", "beyond_av", "sensitive_seh", "sensitive_av"]
+RIVM_MEASURES: tuple[RivmMeasure, ...] = get_args(RivmMeasure)
+
 #: Honest solve statuses (see ``optimise.solver``), best first.
 Status = Literal["optimal", "feasible", "infeasible", "no_solution"]
 STATUSES: tuple[Status, ...] = get_args(Status)

@@ -9,7 +9,19 @@ import typer
 from rich.table import Table
 
 from zorglandschap.cli.app import JsonOption, RegionsOption, console, print_json, travel_app
-from zorglandschap.landscape import load_landscape
+from zorglandschap.landscape import Landscape, load_landscape
+from zorglandschap.vocab import REGIME_NAMES
+
+RegimeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--regime",
+        help=(
+            "Fit a calibration regime of the RIVM composite on RIVM's counts and check it "
+            f"({', '.join(REGIME_NAMES)}); without it, check the travel constants."
+        ),
+    ),
+]
 
 
 @travel_app.command("calibrate")
@@ -22,12 +34,17 @@ def travel_calibrate_command(
     refit: Annotated[
         bool, typer.Option("--fit", help="Fit the speed constants instead of checking them.")
     ] = False,
+    regime: RegimeOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Check (or --fit) the travel constants against the Utrecht siren matrix and isochrones."""
+    """Check (or --fit) the travel constants against the Utrecht siren matrix and isochrones,
+    or fit a --regime of the RIVM composite on RIVM's published counts."""
+    landscape = load_landscape(regions)
+    if regime is not None:
+        _regime_command(landscape, regime, as_json)
+        return
     from zorglandschap.travel.calibration import calibration_report, fit
 
-    landscape = load_landscape(regions)
     report = (
         fit(landscape, data=data_dir)[1] if refit else calibration_report(landscape, data=data_dir)
     )
@@ -40,4 +57,39 @@ def travel_calibrate_command(
     for key, value in report.items():
         if key != "constants":
             table.add_row(key, str(value))
+    console.print(table)
+
+
+def _regime_command(landscape: Landscape, name: str, as_json: bool) -> None:
+    """Fit regime ``name`` and print its figures next to RIVM's."""
+    from zorglandschap.regimes import fit_regime
+
+    result = fit_regime(landscape, name)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    summary = result.summary()
+    console.print(
+        f"[bold]{name}[/]: fixed minutes {summary['fixed_minutes']}, ambulance speed factor "
+        f"{summary['ambulance_speed_factor']} (fitted: {', '.join(summary['fitted'])}; "
+        f"settings {'match' if summary['matches_settings'] else 'DIFFER: ' + str(summary['settings'])})",
+        highlight=False,
+    )
+    table = Table(title=f"Regime {name} against RIVM (docs/access.md)", show_header=True)
+    for column in ("measure", "role", "sites on", "RIVM", "model", "error", "tolerance"):
+        table.add_column(column, justify="left" if column in {"measure", "role"} else "right")
+    for row in result.figures.itertuples():
+        table.add_row(
+            str(row.measure),
+            str(row.role),
+            str(row.state_date),
+            "—"
+            if row.rivm != row.rivm
+            else f"{row.rivm:,.0f}"
+            if row.rivm >= 100
+            else f"{row.rivm:g}",
+            f"{row.model:,.0f}",
+            "—" if row.error != row.error else f"{row.error:+,.0f} ({row.error_pct:+.1f} %)",
+            "—" if row.tolerance != row.tolerance else f"± {row.tolerance:,.0f}",
+        )
     console.print(table)

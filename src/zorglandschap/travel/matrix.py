@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from collections.abc import Sequence
@@ -12,10 +13,10 @@ import numpy as np
 import pandas as pd
 
 from zorglandschap.errors import ScenarioError
-from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+from zorglandschap.settings import DEFAULT_SETTINGS, Settings, composite_parameters
 from zorglandschap.travel.cache import read_matrix, write_matrix
 from zorglandschap.travel.sources import DefaultNetworkSource, MatrixSource
-from zorglandschap.travel.speeds import check_profile
+from zorglandschap.travel.speeds import check_profile, scaled_ambulance
 
 #: Bumped when the cache key or file layout changes (2: checked files, :mod:`.cache`).
 CACHE_VERSION = "2"
@@ -187,9 +188,12 @@ def composite_minutes(
     """The RIVM 45-minute composite time from every PC4 to each SEH, for one time block.
 
     For demand point *i* and SEH *j*: ambulance (siren) minutes from the nearest of the given
-    posts to *i*, plus ``settings.travel.composite_fixed_minutes`` (dispatch and treatment on
-    scene), plus ambulance minutes from *i* to *j*. The caller passes the SEHs open and the
-    posts available in the time block.
+    posts to *i*, plus the fixed minutes (dispatch and treatment on scene), plus ambulance
+    minutes from *i* to *j*. The fixed minutes and the ambulance speed factor are those of the
+    calibration regime ``settings.travel.regime`` (or its overrides,
+    :func:`~zorglandschap.settings.composite_parameters`): every ambulance driving speed is
+    multiplied by the factor (:func:`~zorglandschap.travel.speeds.scaled_ambulance`). The
+    caller passes the SEHs open and the posts available in the time block.
 
     Returns
     -------
@@ -204,10 +208,11 @@ def composite_minutes(
     Examples
     --------
     >>> from zorglandschap.landscape import load_landscape
+    >>> from zorglandschap.settings import composite_parameters
     >>> utrecht = load_landscape().extract(roaz="ROAZ08")
     >>> c = composite_minutes(utrecht, site_ids=list(utrecht.sites.index),
     ...                       post_ids=list(utrecht.posts.index), cache=False)
-    >>> fixed = DEFAULT_SETTINGS.travel.composite_fixed_minutes
+    >>> fixed, _ = composite_parameters(DEFAULT_SETTINGS.travel)
     >>> bool((c.min(axis=1) >= fixed).all())
     True
     """
@@ -215,13 +220,21 @@ def composite_minutes(
         raise ScenarioError(
             "composite_minutes needs at least one ambulance post available in the time block."
         )
+    fixed, factor = composite_parameters(settings.travel)
+    if factor != 1.0 and source is None:
+        drive = dataclasses.replace(settings, travel=scaled_ambulance(settings.travel, factor))
+    else:
+        drive = settings
     to_site = demand_site_minutes(
-        landscape, "ambulance", sites=site_ids, settings=settings, source=source, cache=cache,
+        landscape, "ambulance", sites=site_ids, settings=drive, source=source, cache=cache,
         cache_dir=cache_dir,
     )  # fmt: skip
     from_post = post_demand_minutes(
-        landscape, "ambulance", posts=post_ids, settings=settings, source=source, cache=cache,
+        landscape, "ambulance", posts=post_ids, settings=drive, source=source, cache=cache,
         cache_dir=cache_dir,
     )  # fmt: skip
     response = from_post.min(axis=0).reindex(to_site.index)
-    return to_site.add(response + settings.travel.composite_fixed_minutes, axis=0)
+    if source is not None and factor != 1.0:
+        # a given matrix source is not a network: divide its minutes by the factor
+        return to_site.div(factor).add(response / factor + fixed, axis=0)
+    return to_site.add(response + fixed, axis=0)

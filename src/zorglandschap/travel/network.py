@@ -303,6 +303,11 @@ def check_connected(network: TravelNetwork) -> None:
     )
 
 
+#: Travel constants the network and its matrices do not depend on: the RIVM composite applies
+#: them on top (:func:`zorglandschap.travel.composite_minutes`).
+COMPOSITE_ONLY: tuple[str, ...] = ("regime", "composite_fixed_minutes", "composite_speed_factor")
+
+
 def settings_fingerprint(travel: TravelSettings) -> str:
-    """A stable text form of the travel constants (for cache keys)."""
-    return repr(sorted(asdict(travel).items()))
+    """A stable text form of the travel constants the network depends on (for cache keys)."""
+    return repr(sorted((k, v) for k, v in asdict(travel).items() if k not in COMPOSITE_ONLY))

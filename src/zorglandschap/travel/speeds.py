@@ -11,6 +11,8 @@ are in :class:`zorglandschap.settings.TravelSettings`.
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 
@@ -56,11 +58,13 @@ def edge_minutes(
     long = getattr(travel, f"{profile}_speed_long_kmh")
     km = np.asarray(length_m, float) / 1000.0
     speed = short + (long - short) * km / (km + travel.speed_half_km)
+    density = np.asarray(density)
     speed = np.where(
-        np.asarray(density) >= travel.urban_density_per_km2,
-        speed * travel.urban_speed_factor,
-        speed,
+        density >= travel.urban_density_per_km2, speed * travel.urban_speed_factor, speed
     )
+    if profile == "car" and travel.car_rural_speed_factor != 1.0:
+        rural = density < travel.rural_density_per_km2
+        speed = np.where(rural, speed * travel.car_rural_speed_factor, speed)
     return km * travel.detour_factor / speed * 60.0
 
 
@@ -111,3 +115,34 @@ def link_minutes(row: pd.Series, km: float, travel: TravelSettings) -> dict[str,
         "car": km / speed * 60.0,
         "ambulance": km / (speed * travel.ambulance_link_speed_factor) * 60.0,
     }
+
+
+def scaled_ambulance(travel: TravelSettings, factor: float) -> TravelSettings:
+    """The same constants with every ambulance driving speed multiplied by ``factor``.
+
+    Local, long and express speeds and the speed on fixed links scale by ``factor`` and the
+    express ramp minutes by ``1 / factor``, so every ambulance minute on a road, bridge, dam or
+    tunnel is divided by ``factor``; ferries keep their crossing and waiting minutes. The car
+    profile is untouched. Used by the RIVM composite's calibration regimes.
+
+    Examples
+    --------
+    >>> from zorglandschap.settings import TravelSettings
+    >>> t = TravelSettings()
+    >>> slow = scaled_ambulance(t, 0.5)
+    >>> length, density = np.array([5_000.0]), np.array([100.0])
+    >>> ratio = edge_minutes(length, density, "ambulance", slow) / edge_minutes(
+    ...     length, density, "ambulance", t)
+    >>> round(float(ratio[0]), 9)
+    2.0
+    """
+    if factor == 1.0:
+        return travel
+    return dataclasses.replace(
+        travel,
+        ambulance_speed_short_kmh=travel.ambulance_speed_short_kmh * factor,
+        ambulance_speed_long_kmh=travel.ambulance_speed_long_kmh * factor,
+        ambulance_express_speed_kmh=travel.ambulance_express_speed_kmh * factor,
+        ambulance_express_ramp_minutes=travel.ambulance_express_ramp_minutes / factor,
+        ambulance_link_speed_factor=travel.ambulance_link_speed_factor * factor,
+    )
