@@ -177,8 +177,11 @@ def test_reach_carries_its_settings_and_follows_the_result_contract(utrecht: Lan
     assert result.state_name == "2025"
     base = reach(utrecht, state, block="night")
     assert base.settings is DEFAULT_SETTINGS
-    # 3 more fixed minutes move every composite time by exactly 3 minutes
-    np.testing.assert_allclose(result.points["minutes"], base.points["minutes"] + 3.0)
+    # more fixed minutes move every composite time by exactly as many minutes
+    from zorglandschap.settings import composite_parameters
+
+    extra = 12.0 - composite_parameters(DEFAULT_SETTINGS.travel)[0]
+    np.testing.assert_allclose(result.points["minutes"], base.points["minutes"] + extra)
     payload = json.loads(result.to_json())
     assert payload == json.loads(json.dumps(result.payload()))
     assert payload["by"] == "roaz" and list(payload["by_region"]) == ["ROAZ08 Midden-Nederland"]

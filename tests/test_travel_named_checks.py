@@ -12,7 +12,7 @@ import pytest
 
 from zorglandschap.access import reach, sensitive_sites
 from zorglandschap.landscape import Landscape
-from zorglandschap.regimes import RIVM_BLOCK, dated_state, regime_settings
+from zorglandschap.access.regimes import RIVM_BLOCK, dated_state, regime_settings
 from zorglandschap.vocab import Service
 
 pytestmark = pytest.mark.slow

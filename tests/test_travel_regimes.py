@@ -14,7 +14,7 @@ import pytest
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import baseline_state
-from zorglandschap.regimes import (
+from zorglandschap.access.regimes import (
     _drive_times,
     _loss,
     dated_state,
@@ -70,9 +70,11 @@ def test_composite_parameters_follow_the_regime_unless_overridden() -> None:
     ],
 )
 def test_bad_composite_parameters_are_refused_by_name(travel: dict, message: str) -> None:
-    settings = DEFAULT_SETTINGS.replace(travel=travel)
-    with pytest.raises(ScenarioError, match=message):
-        composite_parameters(settings.travel)
+    (key,) = travel
+    with pytest.raises(ScenarioError, match=rf"travel\.{key}: got"):  # a scenario's override
+        DEFAULT_SETTINGS.replace(travel=travel)
+    with pytest.raises(ScenarioError, match=message):  # settings built in Python directly
+        composite_parameters(TravelSettings(**travel))
 
 
 def test_an_unknown_regime_names_the_valid_ones() -> None:

@@ -335,7 +335,7 @@ class CalibrationRegime:
     """One regime of RIVM's reach model: the composite's parameters and the figures behind them.
 
     The parameters are fitted on ``targets`` only (``zorglandschap travel calibrate --regime``,
-    :mod:`zorglandschap.regimes`); ``checks`` are figures the fit is checked against, never
+    :mod:`zorglandschap.access.regimes`); ``checks`` are figures the fit is checked against, never
     fitted on.
     """
 

@@ -62,7 +62,7 @@ def travel_calibrate_command(
 
 def _regime_command(landscape: Landscape, name: str, as_json: bool) -> None:
     """Fit regime ``name`` and print its figures next to RIVM's."""
-    from zorglandschap.regimes import fit_regime
+    from zorglandschap.access.regimes import fit_regime
 
     result = fit_regime(landscape, name)
     if as_json:
