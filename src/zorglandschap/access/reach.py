@@ -137,6 +137,7 @@ class Reach:
             "block": self.block,
             "minutes": self.minutes_norm,
             "open_sites": len(self.open_site_ids),
+            "regime": self.settings.travel.regime,
             **rounded_indicators(stats),
         }
 

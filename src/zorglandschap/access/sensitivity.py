@@ -110,6 +110,7 @@ class Sensitivity:
             "block": self.reach.block,
             "minutes": self.reach.minutes_norm,
             "open_sites": len(self.reach.open_site_ids),
+            "regime": self.reach.settings.travel.regime,
             "listed": len(self.sites),
             "sensitive": int((extra > 0).sum()),
             "max_extra_beyond": int(extra.max()) if len(extra) else 0,

@@ -16,6 +16,7 @@ from zorglandschap.cli.app import (
     FixedMinutesOption,
     JsonOption,
     MinutesOption,
+    RegimeOption,
     RegionsOption,
     ServiceOption,
     SitesOption,
@@ -37,6 +38,7 @@ def reach_command(
     block: BlockOption = "day",
     minutes: MinutesOption = None,
     fixed_minutes: FixedMinutesOption = None,
+    regime: RegimeOption = None,
     by: ByOption = "roaz",
     regions: RegionsOption = None,
     as_json: JsonOption = False,
@@ -45,13 +47,14 @@ def reach_command(
     from zorglandschap.access import check_choice
 
     layer = check_choice(by, BY_CHOICES, "--by layer")
-    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes, regime)
     if as_json:
         typer.echo(result.to_json(layer))
         return
     s = result.summary()
     console.print(
-        f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/]: "
+        f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/] "
+        f"(regime {s['regime']}): "
         f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
         f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
         f"[bold]{s['beyond']:,} beyond[/]; "
@@ -88,6 +91,7 @@ def sensitive_command(
     block: BlockOption = "day",
     minutes: MinutesOption = None,
     fixed_minutes: FixedMinutesOption = None,
+    regime: RegimeOption = None,
     top: Annotated[
         int | None, typer.Option("--top", help="Show only the N most sensitive.")
     ] = None,
@@ -99,12 +103,15 @@ def sensitive_command(
 
     if top is not None:
         check_value("--top", top, Count)
-    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes)
+    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes, regime)
     found = sensitivity(result, sites=top)
     if as_json:
         typer.echo(found.to_json())
         return
-    title = f"Sensitive sites ({service.upper()}, {block}, sites {escape(result.state_name)})"
+    title = (
+        f"Sensitive sites ({service.upper()}, {block}, sites {escape(result.state_name)}, "
+        f"regime {result.settings.travel.regime})"
+    )
     table = Table(title=title)
     for column in ("site", "name", "extra beyond", "where they live"):
         table.add_column(column, justify="right" if column == "extra beyond" else "left")

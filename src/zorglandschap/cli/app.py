@@ -57,6 +57,14 @@ FixedMinutesOption = Annotated[
         help="Dispatch + on-scene minutes in the RIVM composite (default: the calibrated value).",
     ),
 ]
+RegimeOption = Annotated[
+    str | None,
+    typer.Option(
+        "--regime",
+        help="Calibration regime of the RIVM composite: rivm2022 (default, RIVM's current "
+        "speeds) or rivm2019 (before its 2021 update); docs/access.md.",
+    ),
+]
 ByOption = Annotated[
     str, typer.Option("--by", help="Regions: roaz, iza, iza42, province or municipality.")
 ]
@@ -69,6 +77,7 @@ def _reach(
     block: str,
     minutes: float | None,
     fixed_minutes: float | None = None,
+    regime: str | None = None,
 ) -> tuple[Reach, SiteState]:
     """Resolve the selectors (a baseline year or a scenario file) and compute reach.
 
@@ -79,12 +88,14 @@ def _reach(
     from zorglandschap.checks import FixedMinutes, check_value
     from zorglandschap.scenario import load_scenario, site_state
     from zorglandschap.settings import DEFAULT_SETTINGS
-    from zorglandschap.vocab import SERVICES, TIME_BLOCKS
+    from zorglandschap.vocab import REGIME_NAMES, SERVICES, TIME_BLOCKS
 
     check_choice(service, SERVICES, "service")
     check_choice(block, TIME_BLOCKS, "time block")
     if fixed_minutes is not None:
         check_value("--fixed-minutes", fixed_minutes, FixedMinutes)
+    if regime is not None:
+        check_choice(regime, REGIME_NAMES, "--regime")
     landscape = load_landscape(regions)
     settings = DEFAULT_SETTINGS
     if sites.endswith(".toml"):
@@ -92,6 +103,8 @@ def _reach(
         state, settings = scenario.state, scenario.settings
     else:
         state = site_state(landscape, sites)
+    if regime is not None:
+        settings = settings.replace(travel={"regime": regime})
     if fixed_minutes is not None:
         settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
     result = reach(
