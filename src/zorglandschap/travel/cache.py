@@ -136,7 +136,7 @@ def write_matrix(path: Path, matrix: np.ndarray, *, inputs: str) -> bool:
             out.write(MAGIC + line + data)
             out.flush()
             os.fsync(out.fileno())
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
         return True
     except OSError:
         if tmp is not None:

@@ -205,7 +205,7 @@ def calibration_report(
         report["av_beyond30_car_model"] = int(round(beyond["model"]))
         report["av_beyond30_car_both"] = int(round(beyond["both"]))
     report.update(reference.unmatched)
-    report["constants"] = {k: v for k, v in sorted(dataclasses.asdict(settings.travel).items())}
+    report["constants"] = dict(sorted(dataclasses.asdict(settings.travel).items()))
     return report
 
 

@@ -72,6 +72,7 @@ def express_part(
     hubs: np.ndarray,
     on_land: np.ndarray,
     before: GraphPart,
+    *,
     links: LinkPart,
     land: shapely.Geometry,
     travel: TravelSettings,

@@ -123,7 +123,9 @@ def demand_site_minutes(
     site_ids = _ids(landscape.sites, sites, "site")
     pc4 = sorted(str(p) for p in landscape.pc4.index)
     source = _source(landscape, settings, source)
-    return _labelled(source, "pc4", pc4, "site", site_ids, profile, cache, cache_dir)
+    return _labelled(
+        source, "pc4", pc4, "site", site_ids, profile=profile, cache=cache, cache_dir=cache_dir
+    )
 
 
 def post_demand_minutes(
@@ -147,7 +149,9 @@ def post_demand_minutes(
     post_ids = _ids(landscape.posts, posts, "post")
     pc4 = sorted(str(p) for p in landscape.pc4.index)
     source = _source(landscape, settings, source)
-    return _labelled(source, "post", post_ids, "pc4", pc4, profile, cache, cache_dir)
+    return _labelled(
+        source, "post", post_ids, "pc4", pc4, profile=profile, cache=cache, cache_dir=cache_dir
+    )
 
 
 def _labelled(
@@ -156,6 +160,7 @@ def _labelled(
     row_ids: list[str],
     column_kind: str,
     column_ids: list[str],
+    *,
     profile: str,
     cache: bool,
     cache_dir: str | Path | None,

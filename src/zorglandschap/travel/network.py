@@ -253,7 +253,11 @@ def build_network(
     crossings = link_part(_link_table(landscape, links), xy, on_land, local.density, land, travel)
     parts = [local, crossings.part]
     if travel.express_max_km > 0:
-        parts.append(express_part(nodes, hubs, on_land, joined(parts), crossings, land, travel))
+        parts.append(
+            express_part(
+                nodes, hubs, on_land, joined(parts), links=crossings, land=land, travel=travel
+            )
+        )
     whole = joined(parts)
     network = TravelNetwork(
         node_ids=whole.node_ids,

@@ -45,6 +45,7 @@ class GraphPart:
 
 
 def timed_part(
+    *,
     node_ids: tuple[str, ...],
     xy: np.ndarray,
     density: np.ndarray,

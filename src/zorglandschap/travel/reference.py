@@ -141,7 +141,7 @@ def load_reference(landscape: Any, data: str | Path | None = None) -> Reference:
     site_tree = cKDTree(site_xy)
     for minutes, name in HOSPITAL_ISOCHRONES.items():
         polygons = gpd.read_file(_require(root / name))
-        lonlat = np.array([c for c in polygons["center"]], dtype=float)
+        lonlat = np.array(list(polygons["center"]), dtype=float)
         cxy = gpd.GeoSeries(gpd.points_from_xy(lonlat[:, 0], lonlat[:, 1]), crs=4326).to_crs(28992)
         polygons["_cxy"] = list(zip(cxy.x, cxy.y, strict=True))
         dist, nearest = site_tree.query(np.array(polygons["_cxy"].tolist()))

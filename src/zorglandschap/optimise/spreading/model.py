@@ -154,12 +154,21 @@ class SpreadingModel:
             problem += expression <= _ceiling(stage, outcome.objective), f"stage_{stage}"
         if not outcomes:  # nothing decided at all: today's plan
             plan = baseline_plan(self.instance)
-        return self._result(plan, outcomes, notes, build_seconds, name, solver, time_limit)
+        return self._result(
+            plan,
+            outcomes,
+            notes=notes,
+            build_seconds=build_seconds,
+            solver_name=name,
+            solver=solver,
+            time_limit=time_limit,
+        )
 
     def _result(
         self,
         plan: Plan | None,
         outcomes: list[StageOutcome],
+        *,
         notes: list[str],
         build_seconds: float,
         solver_name: str,

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from zorglandschap.errors import InputError, OutputError
+from zorglandschap.files import atomic_write_text
 from zorglandschap.landscape.state import SiteState
 from zorglandschap.optimise.spreading.result import SpreadingResult
 from zorglandschap.result import Result
@@ -32,13 +32,9 @@ from zorglandschap.vocab import TIME_BLOCKS
 def write_text(path: str | Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (UTF-8, one trailing newline)."""
     target = Path(path)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-        os.replace(tmp, target)
+        atomic_write_text(target, text.rstrip("\n") + "\n")
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise OutputError(
             f"Cannot write {target}: {exc.strerror or exc}; choose a folder you can write to."
         ) from None
