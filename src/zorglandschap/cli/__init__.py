@@ -9,11 +9,22 @@ from __future__ import annotations
 from rich.console import Console
 from rich.markup import escape
 
-from zorglandschap.cli import access, concentrate, data, figure, sites, travel
+from zorglandschap.cli import access, compare, concentrate, data, figure, run, sites, travel
 from zorglandschap.cli.app import app
 from zorglandschap.errors import ZorglandschapError
 
-__all__ = ["access", "app", "concentrate", "data", "figure", "main", "sites", "travel"]
+__all__ = [
+    "access",
+    "app",
+    "compare",
+    "concentrate",
+    "data",
+    "figure",
+    "main",
+    "run",
+    "sites",
+    "travel",
+]
 
 
 def main() -> None:

@@ -6,6 +6,7 @@ settings); the site state itself lives in :mod:`zorglandschap.landscape.state`.
 """
 
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
+from zorglandschap.optimise import scenario_model
 from zorglandschap.scenario.format import (
     ConcentrationQuestion,
     Scenario,
@@ -25,6 +26,7 @@ __all__ = [
     "SiteState",
     "baseline_state",
     "load_scenario",
+    "scenario_model",
     "site_state",
     "unknown_site_message",
 ]

@@ -1,0 +1,261 @@
+"""The tables and the summary of a scenario run (:class:`~zorglandschap.report.run.ScenarioRun`).
+
+Every table is a plain DataFrame with a stable name; the CSV files, the workbook's sheets and
+the GeoPackage's attributes are these tables:
+
+- ``indicators``: per service, block and area (``all``, and the ``[reach] region``): open
+  sites, inhabitants, people beyond the norm, share within, mean / P90 / max minutes — each
+  with its baseline value and the change (scenario − baseline);
+- ``site_changes``: the sites the scenario changes, with their services before and after;
+- ``<service>_<block>_<layer>``: the same indicators per region of each ``[reach] by`` layer;
+- ``sensitive_<service>_<block>``: per open site, the extra people beyond the norm if it alone
+  closes, in the scenario and in the baseline, and where they live;
+- ``plan_sites``, ``plan_flows``, ``plan_indicators`` (``plan_detail_indicators``): the
+  concentration plan (:class:`~zorglandschap.optimise.ConcentrationResult`);
+- ``demand``: per PC4 area, the inhabitants and, per reach, the minutes to the nearest open
+  site and its id, in the scenario and the baseline, and the minutes added.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from zorglandschap.report.region import region_reach
+from zorglandschap.result import json_records
+
+if TYPE_CHECKING:
+    from zorglandschap.access import Reach
+    from zorglandschap.report.run import ReachPair, ScenarioRun, SensitivityPair
+
+__all__ = ["INDICATORS", "compared", "run_summary", "run_tables", "tables_payload"]
+
+#: The reach indicators compared with the baseline, and the decimals of their change.
+INDICATORS: dict[str, int] = {
+    "open_sites": 0,
+    "population": 0,
+    "beyond": 0,
+    "share_within": 5,
+    "mean_minutes": 1,
+    "p90_minutes": 1,
+    "max_minutes": 1,
+}
+#: Tables left out of the run's JSON: large, and in their CSV file (or in ``concentration``).
+_CSV_ONLY = ("demand", "plan_sites", "plan_flows", "plan_indicators", "plan_detail_indicators")
+
+
+def _change(after: Any, before: Any, decimals: int) -> Any:
+    if after is None or before is None:
+        return None
+    if decimals == 0:
+        return int(after) - int(before)
+    return round(float(after) - float(before), decimals)
+
+
+def compared(after: dict[str, Any], before: dict[str, Any]) -> dict[str, Any]:
+    """Each indicator of :data:`INDICATORS` with its ``_baseline`` value and its ``_change``."""
+    row: dict[str, Any] = {}
+    for key, decimals in INDICATORS.items():
+        row[key] = after.get(key)
+        row[f"{key}_baseline"] = before.get(key)
+        row[f"{key}_change"] = _change(after.get(key), before.get(key), decimals)
+    return row
+
+
+def _indicator_rows(run: ScenarioRun) -> list[dict[str, Any]]:
+    rows = []
+    for pair in run.reaches:
+        areas: list[tuple[str, Reach, Reach]] = [("all", pair.after, pair.before)]
+        if run.region is not None:
+            view = run.region
+            areas.append(
+                (view.label, region_reach(pair.after, view), region_reach(pair.before, view))
+            )
+        for area, after, before in areas:
+            a, b = after.summary(), before.summary()
+            a["open_sites"], b["open_sites"] = (
+                len(pair.after.open_site_ids),
+                len(pair.before.open_site_ids),
+            )
+            rows.append(
+                {"service": pair.after.service, "block": pair.after.block, "area": area}
+                | compared(a, b)
+            )
+    return rows
+
+
+def _by_region(pair: ReachPair, layer: Any) -> pd.DataFrame:
+    after, before = pair.after.by_region(layer), pair.before.by_region(layer)
+    out = pd.DataFrame(index=after.index)
+    if "name" in after:
+        out["name"] = after["name"]
+    for key, decimals in INDICATORS.items():
+        if key == "open_sites":
+            continue
+        one, two = after[key], before[key].reindex(after.index)
+        out[key] = one
+        out[f"{key}_baseline"] = two
+        out[f"{key}_change"] = [
+            _change(None if pd.isna(x) else x, None if pd.isna(y) else y, decimals)
+            for x, y in zip(one, two, strict=True)
+        ]
+    return out
+
+
+def _site_changes(run: ScenarioRun) -> pd.DataFrame:
+    after, before = (
+        run.scenario.state.services,
+        run.baseline.services.reindex(run.scenario.state.services.index),
+    )
+    changed = (after != before).any(axis=1)
+    sites = run.landscape.sites
+    notes = {
+        str(e.get("id")): str(e.get("note", ""))
+        for e in run.scenario.tables.get("site", [])
+        if isinstance(e, dict)
+    }
+    rows = [
+        {
+            "site_id": site_id,
+            "name": sites.at[site_id, "name"] if site_id in sites.index else "",
+            "roaz": sites.at[site_id, "roaz"] if site_id in sites.index else "",
+            "seh_baseline": before.at[site_id, "seh"],
+            "seh": after.at[site_id, "seh"],
+            "av_baseline": bool(before.at[site_id, "av"]),
+            "av": bool(after.at[site_id, "av"]),
+            "nicu_baseline": bool(before.at[site_id, "nicu"]),
+            "nicu": bool(after.at[site_id, "nicu"]),
+            "note": notes.get(str(site_id), ""),
+        }
+        for site_id in after.index[changed]
+    ]
+    columns = ["site_id", "name", "roaz", "seh_baseline", "seh", "av_baseline", "av"]
+    columns += ["nicu_baseline", "nicu", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _sensitive(pair: SensitivityPair) -> pd.DataFrame:
+    sites = pair.after.sites
+    base = pair.before.sites["extra_beyond"]
+    return pd.DataFrame(
+        {
+            "name": sites["name"],
+            "extra_beyond": sites["extra_beyond"],
+            "extra_beyond_baseline": base.reindex(sites.index).astype("Int64"),
+            "where": [
+                "; ".join(f"{n} {v:,}" for n, v in where.items())
+                for where in sites["municipalities"]
+            ],
+        },
+        index=sites.index,
+    )
+
+
+def _demand(run: ScenarioRun) -> pd.DataFrame:
+    pc4 = run.landscape.pc4
+    frame = pd.DataFrame(
+        {
+            "gemeentecode": pc4["gemeentecode"],
+            "municipality": pc4["gemeentecode"].map(run.landscape.municipalities["name"]),
+            "population": pc4["population"],
+        },
+        index=pc4.index,
+    )
+    if run.reaches and run.population.factor != 1.0:
+        frame["population_baseline"] = run.reaches[0].before.points["population"]
+    for pair in run.reaches:
+        after, before = pair.after.points, pair.before.points
+        frame[f"{pair.key}_minutes"] = after["minutes"]
+        frame[f"{pair.key}_site_id"] = after["site_id"]
+        frame[f"{pair.key}_minutes_baseline"] = before["minutes"]
+        added = after["minutes"] - before["minutes"]
+        frame[f"{pair.key}_added_minutes"] = added.where(np.isfinite(added), np.nan)
+    frame.index.name = "pc4"
+    return frame
+
+
+def run_tables(run: ScenarioRun) -> dict[str, pd.DataFrame]:
+    """Every table of the run, by name (see the module docstring), in reading order."""
+    tables: dict[str, pd.DataFrame] = {}
+    if run.reaches:
+        tables["indicators"] = pd.DataFrame(_indicator_rows(run))
+    tables["site_changes"] = _site_changes(run)
+    layers = [] if run.reach_question is None else run.reach_question.by
+    for pair in run.reaches:
+        for layer in layers:
+            tables[f"{pair.key}_{layer}"] = _by_region(pair, layer)
+    for sensitive in run.sensitivities:
+        tables[f"sensitive_{sensitive.key}"] = _sensitive(sensitive)
+    plan = run.concentration
+    if plan is not None:
+        tables["plan_sites"] = plan.sites
+        tables["plan_flows"] = plan.flows
+        tables["plan_indicators"] = plan.indicators
+        if plan.detail_indicators is not None:
+            tables["plan_detail_indicators"] = plan.detail_indicators
+    tables["demand"] = _demand(run)
+    return tables
+
+
+def tables_payload(tables: dict[str, pd.DataFrame]) -> dict[str, list[dict[str, Any]]]:
+    """The tables for the run's JSON (the large ones are in their CSV files only)."""
+    out = {}
+    for name, frame in tables.items():
+        if name in _CSV_ONLY:
+            continue
+        named = any(n is not None for n in frame.index.names)
+        out[name] = json_records(frame.reset_index() if named else frame)
+    return out
+
+
+def _plan_summary(run: ScenarioRun) -> dict[str, Any] | None:
+    plan = run.concentration
+    if plan is None:
+        return None
+    d = plan.to_dict()
+    offers = plan.sites[plan.sites["offers"].astype(bool)]
+    below = offers[offers["volume"] < offers["norm"] - 1e-6]
+    return {
+        "status": d["status"],
+        "gap": d["gap"],
+        "interventions": d["interventions"],
+        "sites": len(d["sites"]),
+        "sites_today": int(plan.sites["baseline"].astype(bool).sum()),
+        "stops": sum(c["change"] == "stops" for c in d["changes"]),
+        "starts": sum(c["change"] == "starts" for c in d["changes"]),
+        "below_norm": len(below),
+        "mean_minutes": d.get("mean_minutes"),
+        "p90_minutes": d.get("p90_minutes"),
+        "max_minutes": d.get("max_minutes"),
+    }
+
+
+def run_summary(run: ScenarioRun) -> dict[str, Any]:
+    """The headline figures: per reach (all areas) and sensitivity against the baseline, and
+    the plan's status, sites, changes and travel."""
+    sensitive = []
+    for pair in run.sensitivities:
+        after, before = pair.after.summary(), pair.before.summary()
+        top = pair.after.sites.head(1)
+        sensitive.append(
+            {
+                "service": pair.after.reach.service,
+                "block": pair.after.reach.block,
+                "sensitive": after["sensitive"],
+                "sensitive_baseline": before["sensitive"],
+                "max_extra_beyond": after["max_extra_beyond"],
+                "most_sensitive": str(top.index[0]) if len(top) and after["sensitive"] else None,
+            }
+        )
+    return {
+        "scenario": run.scenario.name,
+        "file": run.file,
+        "baseline": run.scenario.baseline,
+        "population": int(round(run.population.total)),
+        "site_changes": int((_site_changes(run)["site_id"]).size),
+        "reach": [row for row in _indicator_rows(run) if row["area"] == "all"],
+        "sensitivity": sensitive,
+        "concentration": _plan_summary(run),
+    }
