@@ -206,6 +206,10 @@ class _FixedDateZip(zipfile.ZipFile):
             zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
         super().writestr(zinfo_or_arcname, data, *args, **kwargs)
 
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        """A file from disk (openpyxl writes its worksheets so) goes in by its bytes."""
+        self.writestr(str(arcname or filename), Path(filename).read_bytes())
+
 
 def _workbook_bytes(workbook: Any) -> bytes:
     """The workbook's bytes, with fixed dates inside (document properties and zip entries)."""

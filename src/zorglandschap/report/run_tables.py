@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from zorglandschap.report.region import region_reach
-from zorglandschap.result import json_records
+from zorglandschap.result import json_number, json_records
 
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
@@ -226,9 +226,9 @@ def _plan_summary(run: ScenarioRun) -> dict[str, Any] | None:
         "stops": sum(c["change"] == "stops" for c in d["changes"]),
         "starts": sum(c["change"] == "starts" for c in d["changes"]),
         "below_norm": len(below),
-        "mean_minutes": d.get("mean_minutes"),
-        "p90_minutes": d.get("p90_minutes"),
-        "max_minutes": d.get("max_minutes"),
+        "mean_minutes": json_number(d.get("mean_minutes"), 1),
+        "p90_minutes": json_number(d.get("p90_minutes"), 1),
+        "max_minutes": json_number(d.get("max_minutes"), 1),
     }
 
 
