@@ -8,6 +8,7 @@ module; a few go through the command line on the whole country.
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -208,8 +209,10 @@ def test_the_geopackage_reads_back_with_its_layers(folder: Path, utrecht: Landsc
     assert not sites.loc["st-antonius-zh-utrecht", "seh_night_open"]
 
 
-def test_the_report_opens_offline_without_javascript_errors(folder: Path) -> None:
-    opened = open_offline((folder / "report.html").read_text("utf-8"), folder, size=(1300, 2400))
+def test_the_report_opens_offline_without_javascript_errors(folder: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy"  # the probe writes its page beside the report's maps
+    shutil.copytree(folder, copy)
+    opened = open_offline((copy / "report.html").read_text("utf-8"), copy, size=(1300, 2400))
     assert opened.probe["errors"] == []
     assert "Utrecht: two SEHs closed at night" in opened.dom
     assert 'src="map-seh-night.html"' in opened.dom and 'src="figure-seh-night.png"' in opened.dom
@@ -217,7 +220,7 @@ def test_the_report_opens_offline_without_javascript_errors(folder: Path) -> Non
     assert opened.shows("#1f5f8b") > 10_000
     # the maps it embeds open offline too (a frame's errors do not reach the page's probe)
     for name in ("map-seh-night.html", "map-plan.html"):
-        shown = open_offline((folder / name).read_text("utf-8"), folder / f"probe-{name}")
+        shown = open_offline((folder / name).read_text("utf-8"), tmp_path / name)
         assert shown.probe["errors"] == [] and shown.probe["maps"] == 1, name
 
 
@@ -300,5 +303,7 @@ def test_cli_run_refuses_bad_input_and_unwritable_folders_with_one_line(tmp_path
     assert code == 2 and "does not exist" in stderr and "Traceback" not in stderr
     blocked = tmp_path / "file"
     blocked.write_text("x")
-    code, _, stderr = run_cli(["run", "scenarios/seh-night-closure-heerlen.toml", "--out", str(blocked)])
+    code, _, stderr = run_cli(
+        ["run", "scenarios/seh-night-closure-heerlen.toml", "--out", str(blocked)]
+    )
     assert code == 3 and "is a file" in stderr and "Traceback" not in stderr

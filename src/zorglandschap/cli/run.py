@@ -140,19 +140,23 @@ def print_files(out: Path, files: FolderFiles, seconds: float) -> None:
     console.print(
         f"\nWrote {len(names)} files to [bold]{escape(str(out))}/[/] in {seconds:.1f} s:",
         highlight=False,
+        soft_wrap=True,
     )
     console.print(
         f"  [bold]{escape(str(out / 'report.html'))}[/]  the report: open it in a browser",
         highlight=False,
+        soft_wrap=True,
     )
     for name in names:
         if name.endswith((".json", ".xlsx", ".gpkg")):
             what = dict(files)[name]
-            console.print(f"  {escape(name)}  {escape(what)}", highlight=False)
+            console.print(f"  {escape(name)}  {escape(what)}", highlight=False, soft_wrap=True)
     for kind, found in kinds.items():
         if found:
             listed = ", ".join(found[:4]) + (", ..." if len(found) > 4 else "")
-            console.print(f"  {len(found)} {kind}: {escape(listed)}", highlight=False)
+            console.print(
+                f"  {len(found)} {kind}: {escape(listed)}", highlight=False, soft_wrap=True
+            )
 
 
 @app.command("run")
@@ -182,12 +186,14 @@ def run_command(
         highlight=False,
     )
     if run.summary()["site_changes"]:
-        console.print(f"{run.summary()['site_changes']} site(s) changed.", highlight=False)
+        console.print(
+            f"{run.summary()['site_changes']} site(s) changed.", highlight=False, soft_wrap=True
+        )
     for table in _summary_tables(run):
         console.print(table)
     line = _plan_line(run)
     if line:
-        console.print(line, highlight=False)
+        console.print(line, highlight=False, soft_wrap=True)
     print_files(target, files, time.perf_counter() - start)
     if run.concentration is not None and not run.concentration.has_plan:
         for reason in run.concentration.diagnosis:
