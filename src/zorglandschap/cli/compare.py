@@ -23,37 +23,47 @@ __all__ = ["compare_command"]
 PRINTED_ROWS = 30
 
 
-def _printed(frame: pd.DataFrame, keys: list[str], title: str, *, changed_only: bool) -> Table:
-    """A comparison table for the terminal: keys, indicator, baseline, then each scenario
-    with its difference coloured."""
-    values = [c for c in frame.columns if c not in (*keys, "indicator")]
+def _printed(
+    frame: pd.DataFrame,
+    keys: list[str],
+    title: str,
+    *,
+    changed_only: bool,
+    indicators: tuple[str, ...] | None = None,
+) -> Table:
+    """A comparison table for the terminal: keys, indicator, the baseline, then per scenario
+    its value with the difference in brackets, coloured (the files hold every column)."""
+    if "name" in frame.columns and "name" not in keys:
+        keys = [*keys, "name"]
+    labels = [c for c in frame.columns if c not in (*keys, "indicator") and not c.startswith("Δ")]
+    baseline, scenarios = labels[0], labels[1:]
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(indicators)]
     if changed_only:
-        deltas = [c for c in values if c.startswith("Δ")]
+        deltas = [f"Δ {label}" for label in scenarios]
         moved = frame[deltas].fillna(0).ne(0).any(axis=1)
         wanted = frame.loc[moved, keys].drop_duplicates()
-        shown = frame.merge(wanted, on=keys)
         regions = wanted.shape[0]
         if regions > PRINTED_ROWS:
-            shown = shown.merge(wanted.head(PRINTED_ROWS), on=keys)
+            wanted = wanted.head(PRINTED_ROWS)
             title += f" ({PRINTED_ROWS} of {regions} that differ; all in the files)"
-        elif regions:
-            title += " (those that differ)"
         else:
-            title += ": no differences"
-    else:
-        shown = frame
+            title += " (those that differ)" if regions else ": no differences"
+        frame = frame.merge(wanted, on=keys)
+    if "service" in keys and frame["service"].nunique() <= 1:
+        keys = [k for k in keys if k != "service"]
     table = Table(title=title)
-    for column in (*keys, "indicator"):
-        table.add_column(escape(column))
-    for column in values:
-        table.add_column(escape(column), justify="right")
-    for record in shown.to_dict(orient="records"):
+    for column in (*keys, "indicator", baseline):
+        table.add_column(escape(column), justify="right" if column == baseline else "left")
+    for label in scenarios:
+        table.add_column(escape(label) + " (Δ)", justify="right")
+    for record in frame.to_dict(orient="records"):
         indicator = str(record["indicator"])
         cells = [escape(str(record[k])) for k in keys] + [indicator.replace("_", " ")]
-        for column in values:
-            cells.append(
-                cell(f"{indicator}_change" if column.startswith("Δ") else indicator, record[column])
-            )
+        cells.append(cell(indicator, record[baseline]))
+        for label in scenarios:
+            change = cell(f"{indicator}_change", record[f"Δ {label}"])
+            cells.append(f"{cell(indicator, record[label])} ({change})")
         table.add_row(*cells)
     return table
 
@@ -115,7 +125,15 @@ def compare_command(
         )
     for layer in comparison.by:
         keys = ["service", "block", layer]
-        console.print(_printed(tables[f"regions_{layer}"], keys, f"Per {layer}", changed_only=True))
+        console.print(
+            _printed(
+                tables[f"regions_{layer}"],
+                keys,
+                f"Per {layer}",
+                changed_only=True,
+                indicators=("beyond", "mean_minutes"),
+            )
+        )
     if "interventions" in tables:
         console.print(
             _printed(
