@@ -18,7 +18,7 @@ from zorglandschap.cli.app import RegionsOption, app, console
 
 if TYPE_CHECKING:
     from zorglandschap.folders import FolderFiles
-    from zorglandschap.report.run import ScenarioRun
+    from zorglandschap.report.run_result import ScenarioRun
 
 __all__ = ["cell", "progress_display", "run_command"]
 

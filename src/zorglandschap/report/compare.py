@@ -18,10 +18,12 @@ the baseline, each followed by its difference (``Δ <scenario>`` = scenario − 
 Examples
 --------
 >>> from zorglandschap.landscape import load_landscape
->>> nl = load_landscape().extract(roaz="ROAZ08")
->>> c = compare_scenarios(["scenarios/spoedpost-dirksland.toml"], landscape=nl)
+>>> c = compare_scenarios(["scenarios/spoedpost-dirksland.toml"], landscape=load_landscape())
 >>> list(c.tables()), c.labels
 (['blocks', 'regions_roaz'], ('spoedpost-dirksland',))
+>>> blocks = c.tables()["blocks"].set_index(["block", "indicator"])
+>>> blocks.loc[("night", "beyond"), ["2025", "spoedpost-dirksland", "Δ spoedpost-dirksland"]].tolist()
+[28655, 49060, 20405]
 """
 
 from __future__ import annotations

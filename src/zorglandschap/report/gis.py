@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from zorglandschap.access import Reach, Sensitivity
     from zorglandschap.landscape import Landscape
     from zorglandschap.landscape.state import SiteState
-    from zorglandschap.report.run import ScenarioRun
+    from zorglandschap.report.run_result import ScenarioRun
 
 __all__ = ["reach_layers", "run_layers", "write_layers", "write_result_file"]
 

@@ -28,7 +28,7 @@ from zorglandschap.report.provenance import settings_changes
 
 if TYPE_CHECKING:
     from zorglandschap.report.compare import Comparison
-    from zorglandschap.report.run import ReachPair, ScenarioRun
+    from zorglandschap.report.run_result import ReachPair, ScenarioRun
 
 __all__ = ["compare_report", "run_report"]
 

@@ -17,10 +17,9 @@ apart (:meth:`ScenarioRun.timing_json`), so the same scenario gives the same byt
 Examples
 --------
 >>> from zorglandschap.landscape import load_landscape
->>> nl = load_landscape().extract(roaz="ROAZ08")
->>> run = run_scenario("scenarios/spoedpost-dirksland.toml", landscape=nl)
->>> [(r["service"], r["block"]) for r in run.summary()["reach"]]
-[('seh', 'day'), ('seh', 'night')]
+>>> run = run_scenario("scenarios/seh-night-closure-sneek.toml", landscape=load_landscape())
+>>> [(r["block"], r["beyond_change"]) for r in run.summary()["reach"]]
+[('day', 0), ('night', 570)]
 """
 
 from __future__ import annotations
@@ -31,31 +30,32 @@ import hashlib
 import time
 from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from zorglandschap.access import Reach, Sensitivity, sensitivity
+from zorglandschap.access import Reach, sensitivity
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape, load_landscape
 from zorglandschap.landscape.population import national_population, scaled_population
 from zorglandschap.landscape.state import SiteState, baseline_state
 from zorglandschap.report.provenance import (
     data_versions,
-    settings_changes,
-    settings_payload,
     software_versions,
 )
 from zorglandschap.report.region import RegionView, parse_region
-from zorglandschap.report.run_tables import run_summary, run_tables, tables_payload
-from zorglandschap.result import dumps, json_number
+from zorglandschap.report.run_result import (
+    Population,
+    ReachPair,
+    ScenarioRun,
+    SensitivityPair,
+)
 from zorglandschap.scenario import Scenario, load_scenario, scenario_model
 from zorglandschap.scenario.access import ReachQuestion, SensitivityQuestion
 from zorglandschap.scenario.selection import on_population
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
-    from zorglandschap.optimise import ConcentrationResult
+    pass
 
 __all__ = [
     "Population",
@@ -73,225 +73,6 @@ __all__ = [
 Progress = Callable[[str], AbstractContextManager[Any]]
 #: Reach results already computed, shared between runs (a comparison's baseline).
 ReachMemo = MutableMapping[tuple[Any, ...], Reach]
-#: The version of the run JSON's layout.
-RUN_FORMAT = "zorglandschap.run/1"
-#: Decimals of a difference in minutes (as the minutes themselves).
-_MINUTES = 1
-
-
-@dataclass(frozen=True)
-class ReachPair:
-    """One service and block: the scenario's reach and its baseline's."""
-
-    after: Reach
-    before: Reach
-
-    @property
-    def key(self) -> str:
-        """``<service>_<block>``, the stem of its table names."""
-        return f"{self.after.service}_{self.after.block}"
-
-
-@dataclass(frozen=True)
-class SensitivityPair:
-    """Sensitive sites of one service and block, in the scenario and in its baseline."""
-
-    after: Sensitivity
-    before: Sensitivity
-
-    @property
-    def key(self) -> str:
-        """``<service>_<block>``."""
-        return f"{self.after.reach.service}_{self.after.reach.block}"
-
-
-@dataclass(frozen=True)
-class Population:
-    """The population counted: the data's year and total, and the scaling applied."""
-
-    data_year: int
-    data_total: float
-    year: int
-    growth: float | None
-    factor: float
-
-    @property
-    def total(self) -> float:
-        """The national population counted."""
-        return self.data_total * self.factor
-
-    def payload(self) -> dict[str, Any]:
-        """JSON-ready."""
-        return {
-            "data_year": self.data_year,
-            "data_total": int(round(self.data_total)),
-            "year": self.year,
-            "growth": json_number(self.growth),
-            "factor": json_number(self.factor),
-            "total": int(round(self.total)),
-        }
-
-    def assumption(self) -> str | None:
-        """The scaling in words, or None when the data's population is counted as it is."""
-        if self.factor == 1.0:
-            return None
-        how = (
-            f"by the growth factor {self.factor:g}"
-            if self.growth is not None
-            else f"by {self.factor:.4f} to CBS's national total of {self.total:,.0f} on 1 "
-            f"January {self.year}"
-        )
-        return (
-            f"Population: the {self.data_year} PC4 population ({self.data_total:,.0f}) is scaled "
-            f"{how}; every area keeps its {self.data_year} share and age profile (assumption). "
-            f"Travel times use the {self.data_year} densities the network's speeds were "
-            "calibrated on; complex-care demand is not scaled (its national volume is a count of "
-            "its own year: use [concentration] scale for growth)."
-        )
-
-
-@dataclass(frozen=True)
-class ScenarioRun:
-    """Everything one scenario asks, computed (a result, see :mod:`zorglandschap.result`).
-
-    Attributes
-    ----------
-    scenario
-        The scenario as read (its state, settings, questions and tables).
-    file
-        The scenario file as given.
-    landscape
-        The landscape with the population counted (scaled to the scenario's population year;
-        travel times were computed on the data's own population).
-    baseline
-        The baseline year's site state.
-    population
-        The population counted.
-    reach_question
-        The ``[reach]`` question answered (the file's, or the default), or None.
-    reaches, sensitivities
-        Per service and block: the scenario and its baseline.
-    concentration
-        The ``[concentration]`` plan, when asked.
-    region
-        The region the maps and figures show (``[reach] region``), or None.
-    data, software
-        The data versions and software versions it was computed with.
-    timing
-        Wall seconds per step (kept out of :meth:`to_json`).
-    """
-
-    scenario: Scenario
-    file: str
-    landscape: Landscape
-    baseline: SiteState
-    population: Population
-    reach_question: ReachQuestion | None
-    reaches: tuple[ReachPair, ...]
-    sensitivities: tuple[SensitivityPair, ...]
-    concentration: ConcentrationResult | None
-    region: RegionView | None
-    data: dict[str, Any]
-    software: dict[str, str]
-    timing: dict[str, float] = field(default_factory=dict, compare=False)
-
-    @property
-    def settings(self) -> Settings:
-        """The scenario's settings."""
-        return self.scenario.settings
-
-    @property
-    def state_name(self) -> str:
-        """The scenario's name."""
-        return self.scenario.state.name
-
-    @property
-    def stem(self) -> str:
-        """The scenario file's name without ``.toml``."""
-        return Path(self.file).stem
-
-    def summary(self) -> dict[str, Any]:
-        """Per reach, sensitivity and plan: the headline figures against the baseline."""
-        return run_summary(self)
-
-    def tables(self) -> dict[str, Any]:
-        """Every table, by a stable name (see :mod:`zorglandschap.report.run_tables`)."""
-        return run_tables(self)
-
-    def assumptions(self) -> list[str]:
-        """The assumptions behind the figures, in words."""
-        access = self.settings.access
-        travel = dataclasses.asdict(self.settings.travel)
-        lines = [
-            f"Reach: RIVM composite time = drive from the nearest staffed ambulance post to the "
-            f"PC4 area + {travel['composite_fixed_minutes']:g} fixed minutes (dispatch, on "
-            f"scene) + drive to the nearest open SEH; norm {access.norm_minutes:g} minutes.",
-            f"A limited-hours SEH counts in the blocks {', '.join(access.limited_hours_blocks)}; "
-            "a spoedpost takes no ambulances and never counts (settings.access).",
-            f"Baseline: the {self.scenario.baseline} sites with the default settings and the "
-            f"{self.population.data_year} population.",
-        ]
-        if "regime" in travel:
-            lines.append(f"Travel regime: {travel['regime']}.")
-        scaled = self.population.assumption()
-        if scaled:
-            lines.append(scaled)
-        if self.concentration is not None:
-            lines.append(
-                "Complex-care demand: the norms table's national volume, spread over PC4 areas by "
-                "age-weighted population share (docs/concentration.md); travel by car."
-            )
-        return lines
-
-    def payload(self) -> dict[str, Any]:
-        """The run as JSON-ready data (stable keys; no wall times)."""
-        spec = self.scenario
-        plan = None
-        if self.concentration is not None:
-            plan = {
-                k: v
-                for k, v in self.concentration.to_dict().items()
-                if k not in ("seconds", "build_seconds", "solve_log")
-            }
-        return {
-            "format": RUN_FORMAT,
-            "scenario": {
-                "file": self.file,
-                "name": spec.name,
-                "description": spec.description,
-                "baseline": spec.baseline,
-                "population_year": spec.population_year,
-                "population_growth": json_number(spec.population_growth),
-                "tables": spec.tables,
-            },
-            "software": self.software,
-            "data": self.data,
-            "population": self.population.payload(),
-            "settings": settings_payload(self.settings),
-            "settings_changed": settings_changes(self.settings),
-            "assumptions": self.assumptions(),
-            "region": None if self.region is None else self.region.label,
-            "summary": self.summary(),
-            "tables": tables_payload(self.tables()),
-            "concentration": plan,
-        }
-
-    def to_json(self) -> str:
-        """:meth:`payload` as stable JSON text."""
-        return dumps(self.payload())
-
-    def timing_json(self) -> str:
-        """Wall seconds per step, and the solver's own log of the plan (with its times)."""
-        payload: dict[str, Any] = {
-            "steps": [{"step": k, "seconds": round(v, 3)} for k, v in self.timing.items()],
-            "total_seconds": round(sum(self.timing.values()), 3),
-        }
-        if self.concentration is not None:
-            d = self.concentration.to_dict()
-            payload["concentration"] = {
-                k: d.get(k) for k in ("seconds", "build_seconds", "solve_log")
-            }
-        return dumps(payload)
 
 
 def default_out(path: str | Path) -> Path:
