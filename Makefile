@@ -15,18 +15,13 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 setup: $(VENV)/.installed
 
-## The main job on the embedded Netherlands: what it holds, who is beyond 45 minutes of an
-## SEH at night (2025), the most sensitive SEHs, their map, and where pancreatic surgery
-## should be concentrated at the norm of 20 a year with at least one centre per ROAZ region
-## (and its map).
+## The main job on the embedded Netherlands: a worked scenario run end to end (data, travel
+## times, reach and sensitive SEHs, a concentration solve, maps, figures, the report). A round
+## table in ROAZ Noord-Nederland: Sneek and Heerenveen close their SEH at night, pancreatic
+## surgery at norm 20 with a centre per ROAZ region at 24/7 SEH hospitals, population 2026.
+## The report: results/round-table-friesland/report.html
 run: setup
-	$(BIN)/zorglandschap data
-	$(BIN)/zorglandschap reach --sites 2025 --block night --by roaz
-	$(BIN)/zorglandschap sensitive --sites 2025 --block night --top 10
-	$(BIN)/zorglandschap map --sites 2025 --block night
-	$(BIN)/zorglandschap figure --sites 2025 --block night --out maps/figure-2025-seh-night.png
-	$(BIN)/zorglandschap concentrate --intervention pancreas --norm 20 --per-roaz 1 \
-	  --map maps/concentration-pancreas-20-per-roaz.html
+	$(BIN)/zorglandschap run scenarios/round-table-friesland.toml
 
 ## The whole test suite, national runs (marked slow) included.
 test: setup

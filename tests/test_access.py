@@ -153,7 +153,8 @@ def test_cli_bad_choice_is_one_line() -> None:
     import subprocess
 
     completed = subprocess.run(
-        [sys.executable, "-m", "zorglandschap.cli", "reach", "--block", "nacht"],
+        # "nacht" is a Dutch alias of "night" now (issue 15); "middag" is no block
+        [sys.executable, "-m", "zorglandschap.cli", "reach", "--block", "middag"],
         capture_output=True,
         text=True,
         check=False,
@@ -161,7 +162,7 @@ def test_cli_bad_choice_is_one_line() -> None:
     assert completed.returncode == 2
     assert (
         completed.stderr.strip()
-        == "error: Unknown time block 'nacht'; valid: day, evening, night, weekend."
+        == "error: Unknown time block 'middag'; valid: day, evening, night, weekend."
     )
 
 
@@ -246,8 +247,9 @@ def run_main(
         ),
         (["sensitive", "--fixed-minutes", "-3"], "error: --fixed-minutes: got -3.0; must be"),
         (["sensitive", "--service", "ic"], "error: Unknown service 'ic'; valid: seh, av."),
-        (["sensitive", "--block", "nacht"], "error: Unknown time block 'nacht'; valid: day,"),
-        (["reach", "--by", "gemeente"], "error: Unknown --by layer 'gemeente'; valid: roaz,"),
+        # Dutch names are aliases now (issue 15: nacht = night, gemeente = municipality)
+        (["sensitive", "--block", "middag"], "error: Unknown time block 'middag'; valid: day,"),
+        (["reach", "--by", "wijk"], "error: Unknown --by layer 'wijk'; valid: roaz,"),
         (["map", "--service", "ic"], "error: Unknown service 'ic'; valid: seh, av."),
     ],
 )

@@ -5,7 +5,7 @@ shows), and the import graph, read from the source with :mod:`ast`, has no cycle
 importing one of a later layer:
 
 vocab/errors/checks/settings/result → landscape → demand/baseline → travel → access/optimise →
-scenario → report/maps → cli.
+scenario → report/maps → folders → cli.
 """
 
 from __future__ import annotations
@@ -38,8 +38,9 @@ LAYERS: dict[str, int] = {
     "scenario": 7,
     "report": 8,
     "maps": 9,
-    "cli": 10,
-    "web": 10,
+    "folders": 10,
+    "cli": 11,
+    "web": 11,
 }
 
 

@@ -115,6 +115,20 @@ class DemandSettings:
 
 
 @dataclass(frozen=True)
+class PopulationSettings:
+    """The national population of later years, to scale the 2021 PC4 population to
+    (:mod:`zorglandschap.landscape.population`; a scenario's ``population_year``)."""
+
+    #: CBS's national population on 1 January of a year, ``((year, inhabitants), ...)``:
+    #: 18.05 million on 1 Jan 2025 and 18.13 million on 1 Jan 2026 (provisional), CBS as
+    #: reported by ANP (Jan 2025, Feb 2026); shared/data/curated/NOTES-2026-update.md §4. On the
+    #: shipped 2021 PC4 total of 17,472,870 (regions/PROVENANCE.md) the factors are 1.0330 and
+    #: 1.0376. Scaling every area by one factor keeps its 2021 share and age profile: an
+    #: assumption (CBS withdrew the age detail of its regional forecasts as unreliable).
+    national_totals: tuple[tuple[int, float], ...] = ((2025, 18_050_000.0), (2026, 18_130_000.0))
+
+
+@dataclass(frozen=True)
 class SolverSettings:
     """Defaults of :mod:`zorglandschap.optimise.solver`."""
 
@@ -535,6 +549,7 @@ class Settings:
 
     access: AccessSettings = field(default_factory=AccessSettings)
     demand: DemandSettings = field(default_factory=DemandSettings)
+    population: PopulationSettings = field(default_factory=PopulationSettings)
     solver: SolverSettings = field(default_factory=SolverSettings)
     concentration: ConcentrationSettings = field(default_factory=ConcentrationSettings)
     travel: TravelSettings = field(default_factory=TravelSettings)
@@ -572,9 +587,16 @@ class Settings:
             wrong = [w for w in wrong if w]
             if wrong:
                 raise ScenarioError(" ".join(wrong))
-            as_tuples = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+            as_tuples = {k: _as_tuple(v) for k, v in values.items()}
             changes[group_name] = dataclasses.replace(group, **as_tuples)
         return dataclasses.replace(self, **changes)
+
+
+def _as_tuple(value: Any) -> Any:
+    """A TOML list (of lists) as the tuple (of tuples) a frozen setting holds."""
+    if isinstance(value, list | tuple):
+        return tuple(_as_tuple(v) for v in value)
+    return value
 
 
 def _type_problem(group: str, key: str, value: Any, hint: Any) -> str:
@@ -626,6 +648,29 @@ def _tuple_problem(name: str, key: str, value: Any, hint: Any) -> str:
                 f"{name}: {', '.join(repr(w) for w in wrong)} is not a time block; "
                 f"valid: {', '.join(TIME_BLOCKS)}."
             )
+    return _pairs_problem(name, value, typing.get_args(hint)[0])
+
+
+def _pairs_problem(name: str, value: list[Any] | tuple[Any, ...], inner: Any) -> str:
+    """For a list of pairs of plain values (``[[2026, 18130000.0], ...]``): why an entry does
+    not fit its ``(text | whole number | number, ...)`` shape, or "" when all fit."""
+    kinds = typing.get_args(inner) if typing.get_origin(inner) is tuple else ()
+    if not kinds or not all(k in (str, int, float) for k in kinds):
+        return ""
+    for entry in value:
+        fits = isinstance(entry, list | tuple) and len(entry) == len(kinds)
+        if fits:
+            for part, kind in zip(entry, kinds, strict=True):
+                number = isinstance(part, numbers.Real) and not isinstance(part, bool)
+                if kind is str:
+                    fits &= isinstance(part, str)
+                elif kind is int:
+                    fits &= number and isinstance(part, numbers.Integral)
+                else:
+                    fits &= number and math.isfinite(part) and part >= 0
+        if not fits:
+            shape = ", ".join({str: "text", int: "whole number", float: "number"}[k] for k in kinds)
+            return f"{name}: entry {entry!r} must be a list [{shape}] (numbers finite and not negative); fix the value."
     return ""
 
 

@@ -7,15 +7,27 @@ loops), and nothing else in the package spells these values out as lists of its 
 ('day', 'evening', 'night', 'weekend')
 >>> "spoedpost" in SCENARIO_SEH_STATES and "spoedpost" not in SEH_STATES
 True
+>>> unalias("Nacht", BLOCK_ALIASES), unalias("gemeente", LAYER_ALIASES), unalias("roaz", LAYER_ALIASES)
+('night', 'municipality', 'roaz')
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal, get_args
 
 #: Time blocks of the access analysis and the spreading model. ANW = avond, nacht, weekend.
 TimeBlock = Literal["day", "evening", "night", "weekend"]
 TIME_BLOCKS: tuple[TimeBlock, ...] = get_args(TimeBlock)
+
+#: Dutch names of the time blocks, accepted wherever a block is given (``--block nacht``,
+#: ``blocks = ["avond"]``): dag, avond, nacht, weekend.
+BLOCK_ALIASES: dict[str, TimeBlock] = {
+    "dag": "day",
+    "avond": "evening",
+    "nacht": "night",
+    "weekend": "weekend",
+}
 
 #: SEH state of a hospital location in the data (RIVM lists): open 24/7, limited hours, none.
 SehState = Literal["24/7", "limited", "none"]
@@ -40,6 +52,10 @@ POST_AVAILABILITY: tuple[PostAvailability, ...] = get_args(PostAvailability)
 #: Region layers (each a column of the municipalities table, see ``landscape.REGION_LAYERS``).
 RegionLayer = Literal["municipality", "province", "vr", "zorgkantoor", "roaz", "iza", "iza42"]
 REGION_LAYER_NAMES: tuple[RegionLayer, ...] = get_args(RegionLayer)
+
+#: Dutch names of region layers, accepted wherever a layer is given (``--by gemeente``,
+#: ``--region provincie:Zeeland``).
+LAYER_ALIASES: dict[str, RegionLayer] = {"gemeente": "municipality", "provincie": "province"}
 
 #: Region layers a reach or sensitivity table can be grouped by.
 BY_CHOICES: tuple[RegionLayer, ...] = ("roaz", "iza", "iza42", "province", "municipality")
@@ -80,3 +96,9 @@ SOLVER_NAMES: tuple[SolverName, ...] = get_args(SolverName)
 
 #: Years for which the landscape holds a site state (services per site).
 SITE_YEARS: tuple[int, ...] = (2019, 2025)
+
+
+def unalias(value: str, aliases: Mapping[str, str]) -> str:
+    """``value`` in the vocabulary's own words: a Dutch alias is replaced by its English term
+    (case ignored); anything else is returned as it is, to be checked by the caller."""
+    return aliases.get(value.strip().lower(), value)

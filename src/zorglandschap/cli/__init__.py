@@ -11,9 +11,11 @@ from rich.markup import escape
 
 # one command group per module, registered on `app` when imported (one line each)
 from zorglandschap.cli import access as access
+from zorglandschap.cli import compare as compare
 from zorglandschap.cli import concentrate as concentrate
 from zorglandschap.cli import data as data
 from zorglandschap.cli import figure as figure
+from zorglandschap.cli import run as run
 from zorglandschap.cli import sites as sites
 from zorglandschap.cli import spread as spread
 from zorglandschap.cli import travel as travel

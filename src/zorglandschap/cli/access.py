@@ -13,6 +13,7 @@ from zorglandschap.checks import Count, check_value
 from zorglandschap.cli.app import (
     BlockOption,
     ByOption,
+    CloseOption,
     FixedMinutesOption,
     JsonOption,
     MinutesOption,
@@ -20,15 +21,20 @@ from zorglandschap.cli.app import (
     RegionsOption,
     ServiceOption,
     SitesOption,
+    SpoedpostOption,
+    TablesOutOption,
     _reach,
     app,
     console,
 )
 from zorglandschap.cli.figure import BeforeAfterOption, RegionOption, save_written
-from zorglandschap.vocab import BY_CHOICES, RegionLayer
+from zorglandschap.vocab import BY_CHOICES, LAYER_ALIASES, RegionLayer, unalias
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from zorglandschap.access import Reach, Sensitivity
+    from zorglandschap.landscape.state import SiteState
 
 
 @app.command("reach")
@@ -40,17 +46,26 @@ def reach_command(
     fixed_minutes: FixedMinutesOption = None,
     regime: RegimeOption = None,
     by: ByOption = "roaz",
+    close: CloseOption = None,
+    spoedpost: SpoedpostOption = None,
+    out: TablesOutOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Who reaches an open SEH (or acute obstetrics) within the norm, RIVM composite time."""
     from zorglandschap.access import check_choice
 
-    layer = check_choice(by, BY_CHOICES, "--by layer")
-    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes, regime)
+    layer = check_choice(unalias(by, LAYER_ALIASES), BY_CHOICES, "--by layer")
+    _check_out(out)
+    result, state = _reach(
+        regions, sites, service, block, minutes, fixed_minutes,
+        close=close, spoedpost=spoedpost, layer=layer, regime=regime,
+    )  # fmt: skip
+    _write_tables(result, state, out)
     if as_json:
         typer.echo(result.to_json(layer))
         return
+    block = result.block
     s = result.summary()
     console.print(
         f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/] "
@@ -61,6 +76,29 @@ def reach_command(
         f"mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
     )
     console.print(_regions_table(result.by_region(layer), layer))
+
+
+def _check_out(out: Path | None) -> None:
+    """A bad ``--out`` suffix or folder fails before the computation."""
+    if out is None:
+        return
+    from zorglandschap.cli.figure import prepare_folder
+    from zorglandschap.report.export import check_table_path
+
+    check_table_path(out)
+    save_written(lambda: prepare_folder(out), out)
+
+
+def _write_tables(result: Reach | Sensitivity, state: SiteState, out: Path | None) -> None:
+    """Write ``--out``; the note goes to stderr (stdout may be JSON)."""
+    if out is None:
+        return
+    from rich.console import Console
+
+    from zorglandschap.report.gis import write_result_file
+
+    written = save_written(lambda: write_result_file(result, state, out)[0], out)
+    Console(stderr=True).print(f"wrote {escape(str(written))}", highlight=False)
 
 
 def _regions_table(frame: pd.DataFrame, layer: RegionLayer) -> Table:
@@ -95,6 +133,9 @@ def sensitive_command(
     top: Annotated[
         int | None, typer.Option("--top", help="Show only the N most sensitive.")
     ] = None,
+    close: CloseOption = None,
+    spoedpost: SpoedpostOption = None,
+    out: TablesOutOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -103,8 +144,21 @@ def sensitive_command(
 
     if top is not None:
         check_value("--top", top, Count)
-    result, _ = _reach(regions, sites, service, block, minutes, fixed_minutes, regime)
+    _check_out(out)
+    result, state = _reach(
+        regions,
+        sites,
+        service,
+        block,
+        minutes,
+        fixed_minutes,
+        close=close,
+        spoedpost=spoedpost,
+        regime=regime,
+    )
     found = sensitivity(result, sites=top)
+    _write_tables(found, state, out)
+    block = result.block
     if as_json:
         typer.echo(found.to_json())
         return
@@ -137,6 +191,8 @@ def map_command(
             "--out", help="HTML file to write (default maps/reach-SITES-SERVICE-BLOCK.html)."
         ),
     ] = None,
+    close: CloseOption = None,
+    spoedpost: SpoedpostOption = None,
     regions: RegionsOption = None,
 ) -> None:
     """An interactive HTML map of reach and sensitive sites (opens offline in a browser)."""
@@ -147,8 +203,9 @@ def map_command(
         target = out
         save_written(lambda: prepare_folder(target), target)
     inputs = map_inputs(
-        regions, sites, service, block, minutes, fixed_minutes, region, before_after
-    )
+        regions, sites, service, block, minutes, fixed_minutes, region, before_after,
+        close=close, spoedpost=spoedpost,
+    )  # fmt: skip
     if inputs.before is not None:
         assert inputs.baseline is not None
         m = before_after_map(

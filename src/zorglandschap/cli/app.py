@@ -14,6 +14,7 @@ from zorglandschap.landscape import load_landscape
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
     from zorglandschap.landscape.state import SiteState
+    from zorglandschap.vocab import RegionLayer
 
 app = typer.Typer(
     help="Plan the Dutch hospital care landscape on the embedded Netherlands.",
@@ -45,7 +46,8 @@ SitesOption = Annotated[
 ]
 ServiceOption = Annotated[str, typer.Option("--service", help="seh or av (acute obstetrics).")]
 BlockOption = Annotated[
-    str, typer.Option("--block", help="Time block: day, evening, night or weekend.")
+    str,
+    typer.Option("--block", help="Time block: day, evening, night or weekend (dag, avond, nacht)."),
 ]
 MinutesOption = Annotated[
     float | None, typer.Option("--minutes", help="Travel-time norm in minutes (default 45).")
@@ -66,7 +68,36 @@ RegimeOption = Annotated[
     ),
 ]
 ByOption = Annotated[
-    str, typer.Option("--by", help="Regions: roaz, iza, iza42, province or municipality.")
+    str,
+    typer.Option(
+        "--by",
+        help="Regions: roaz, iza, iza42, province (provincie) or municipality (gemeente).",
+    ),
+]
+
+
+CloseOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--close",
+        help="What-if: SITE closes its SEH, or SITE:night (nacht) closes it at night "
+        "(repeatable; ids from `zorglandschap sites`).",
+    ),
+]
+SpoedpostOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--spoedpost",
+        help="What-if: SITE's SEH becomes a spoedpost, no ambulance intake (repeatable).",
+    ),
+]
+TablesOutOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="Also write the tables: FILE.csv (the main table; the others beside it), "
+        "FILE.xlsx (a sheet each) or FILE.gpkg (GIS layers, QGIS).",
+    ),
 ]
 
 
@@ -77,37 +108,38 @@ def _reach(
     block: str,
     minutes: float | None,
     fixed_minutes: float | None = None,
+    *,
+    close: list[str] | None = None,
+    spoedpost: list[str] | None = None,
+    layer: RegionLayer = "roaz",
     regime: str | None = None,
 ) -> tuple[Reach, SiteState]:
-    """Resolve the selectors (a baseline year or a scenario file) and compute reach.
+    """Resolve the selectors (a baseline year or a scenario file, and the what-ifs) and compute
+    reach (:func:`zorglandschap.scenario.selection.select`).
 
-    The choices (service, block) and numbers (``--minutes``, ``--fixed-minutes``) are checked
-    before any data is read, so a bad one costs nothing and says which option is wrong.
+    The choices (service, block; Dutch block names taken) and numbers (``--minutes``,
+    ``--fixed-minutes``) are checked before any data is read, so a bad one costs nothing and
+    says which option is wrong.
     """
-    from zorglandschap.access import check_choice, reach
+    from zorglandschap.access import check_choice
     from zorglandschap.checks import FixedMinutes, check_value
-    from zorglandschap.scenario import load_scenario, site_state
-    from zorglandschap.settings import DEFAULT_SETTINGS
-    from zorglandschap.vocab import REGIME_NAMES, SERVICES, TIME_BLOCKS
+    from zorglandschap.scenario.selection import select
+    from zorglandschap.vocab import BLOCK_ALIASES, REGIME_NAMES, SERVICES, TIME_BLOCKS, unalias
 
     check_choice(service, SERVICES, "service")
-    check_choice(block, TIME_BLOCKS, "time block")
+    block = check_choice(unalias(block, BLOCK_ALIASES), TIME_BLOCKS, "time block")
     if fixed_minutes is not None:
         check_value("--fixed-minutes", fixed_minutes, FixedMinutes)
     if regime is not None:
         check_choice(regime, REGIME_NAMES, "--regime")
     landscape = load_landscape(regions)
-    settings = DEFAULT_SETTINGS
-    if sites.endswith(".toml"):
-        scenario = load_scenario(sites, landscape)
-        state, settings = scenario.state, scenario.settings
-    else:
-        state = site_state(landscape, sites)
-    if regime is not None:
-        settings = settings.replace(travel={"regime": regime})
-    if fixed_minutes is not None:
-        settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
-    result = reach(
-        landscape, state, service=service, block=block, minutes=minutes, settings=settings
+    chosen = select(
+        landscape,
+        sites,
+        close=close or (),
+        spoedpost=spoedpost or (),
+        fixed_minutes=fixed_minutes,
+        regime=regime,
     )
-    return result, state
+    result = chosen.reach(service=service, block=block, minutes=minutes, layer=layer)
+    return result, chosen.state

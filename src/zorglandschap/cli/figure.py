@@ -4,7 +4,6 @@ and before/after a scenario; and the inputs the ``map`` command shares with it."
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,37 +71,44 @@ def map_inputs(
     fixed_minutes: float | None,
     region_text: str | None,
     before_after: bool,
+    *,
+    close: list[str] | None = None,
+    spoedpost: list[str] | None = None,
 ) -> MapInputs:
     """Resolve the selectors and compute reach on the whole country (and its baseline).
 
     A scenario's baseline is the year its file names (``baseline = 2025``); it is computed with
-    the default settings, the scenario with its own.
+    the default settings, the scenario with its own. With what-ifs (``--close``,
+    ``--spoedpost``) on a year, the baseline is that year.
     """
     from zorglandschap.access import reach
     from zorglandschap.report.region import parse_region
-    from zorglandschap.scenario import ScenarioFile, baseline_state, load_scenario, site_state
+    from zorglandschap.scenario import baseline_state, site_state
+    from zorglandschap.scenario.selection import select
     from zorglandschap.settings import DEFAULT_SETTINGS
+    from zorglandschap.vocab import BLOCK_ALIASES, unalias
 
-    if before_after and not sites.endswith(".toml"):
+    what_ifs = bool(close or spoedpost)
+    block = unalias(block, BLOCK_ALIASES)
+    if before_after and not sites.endswith(".toml") and not what_ifs:
         raise ScenarioError(
             f"--before-after compares a scenario with its baseline; --sites {sites!r} is not a "
-            "scenario file: give --sites scenarios/NAME.toml."
+            "scenario file: give --sites scenarios/NAME.toml (or what-ifs: --close SITE)."
         )
     landscape = load_landscape(regions)
     region = None if region_text is None else parse_region(region_text, landscape)
-    settings, baseline = DEFAULT_SETTINGS, None
-    if sites.endswith(".toml"):
-        scenario = load_scenario(sites, landscape)
-        state, settings = scenario.state, scenario.settings
-        year = ScenarioFile.model_validate(tomllib.loads(Path(sites).read_text("utf-8"))).baseline
-        baseline = baseline_state(landscape, year)
+    chosen = select(
+        landscape, sites, close=close or (), spoedpost=spoedpost or (), fixed_minutes=fixed_minutes
+    )
+    state = chosen.state
+    baseline: SiteState | None
+    if chosen.scenario is not None:
+        baseline = baseline_state(landscape, chosen.scenario.baseline)
     else:
-        state = site_state(landscape, sites)
+        baseline = site_state(landscape, sites) if what_ifs else None
     base_settings = DEFAULT_SETTINGS
     if fixed_minutes is not None:
-        travel = {"composite_fixed_minutes": fixed_minutes}
-        settings = settings.replace(travel=travel)
-        base_settings = base_settings.replace(travel=travel)
+        base_settings = base_settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
 
     kind = cast("Service", service)  # validated inside reach
 
@@ -111,9 +117,11 @@ def map_inputs(
             landscape, on, service=kind, block=block, minutes=minutes, settings=with_settings
         )
 
-    after = run(state, settings)
+    after = chosen.reach(service=kind, block=block, minutes=minutes)
     before = run(baseline, base_settings) if before_after and baseline is not None else None
     stem = f"reach-{Path(sites).stem}-{service}-{block}"
+    for text in [*(close or []), *(f"{s}:spoedpost" for s in spoedpost or [])]:
+        stem += "-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if region is not None:
         stem += "-" + re.sub(r"[^a-z0-9]+", "-", f"{region.layer} {region.name}".lower()).strip("-")
     if before is not None:

@@ -25,7 +25,7 @@ import pandas as pd
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import REGION_LAYERS
-from zorglandschap.vocab import REGION_LAYER_NAMES, RegionLayer
+from zorglandschap.vocab import LAYER_ALIASES, REGION_LAYER_NAMES, RegionLayer
 
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["RegionView", "parse_region", "region_reach", "serving_sites", "view_site_ids"]
 
-#: Dutch words accepted for a region layer in ``--region LAYER:NAME``.
-LAYER_ALIASES: dict[str, RegionLayer] = {"gemeente": "municipality", "provincie": "province"}
 #: How a region layer is named in titles.
 LAYER_TITLES: dict[str, str] = {
     "municipality": "municipality",

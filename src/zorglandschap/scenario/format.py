@@ -14,6 +14,9 @@ A scenario is a TOML file::
     [settings.access]      # any settings group and key (see zorglandschap.settings)
     norm_minutes = 45
 
+    [reach]                # optional: what `zorglandschap run` computes (see docs/scenarios.md)
+    blocks = ["day", "night"]
+
     [concentration]        # optional: a complex-care concentration question on these sites
     interventions = ["pancreas"]
     per_region = 1
@@ -35,7 +38,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -44,8 +47,10 @@ from pydantic_core import ErrorDetails
 
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import SITE_YEARS, Landscape
+from zorglandschap.landscape.population import population_factor
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
 from zorglandschap.optimise.spreading.question import SpreadingQuestion
+from zorglandschap.scenario.access import ReachQuestion, SensitivityQuestion
 from zorglandschap.scenario.questions import ConcentrationQuestion
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 from zorglandschap.vocab import ScenarioSehState, TimeBlock
@@ -76,8 +81,15 @@ class ScenarioFile(BaseModel):
     #: defaults, this file's keys win, its site changes come after the other file's.
     extends: str | None = None
     baseline: Literal[2019, 2025] = 2025
+    #: Scale the 2021 population to CBS's national total of this year (1 Jan), or by a growth
+    #: factor; not both (:mod:`zorglandschap.landscape.population`).
+    population_year: int | None = Field(None, ge=1900, le=2200)
+    population_growth: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)
     site: list[SiteChange] = Field(default_factory=list)
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: What to compute (``zorglandschap run``): reach, sensitive sites, concentration.
+    reach: ReachQuestion | None = None
+    sensitivity: SensitivityQuestion | None = None
     concentration: ConcentrationQuestion | None = None
     spreading: SpreadingQuestion | None = None
 
@@ -95,6 +107,22 @@ class Scenario:
     concentration: ConcentrationQuestion | None = None
     #: The ``[spreading]`` question (SEH opening blocks), when the file has one.
     spreading: SpreadingQuestion | None = None
+    #: The baseline year the changes apply to.
+    baseline: int = 2025
+    #: The population year or growth factor (at most one is set).
+    population_year: int | None = None
+    population_growth: float | None = None
+    #: The ``[reach]`` and ``[sensitivity]`` questions, when the file has them.
+    reach: ReachQuestion | None = None
+    sensitivity: SensitivityQuestion | None = None
+    #: The scenario's tables as read (with the files it extends merged in).
+    tables: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def asks(self) -> bool:
+        """Whether the file asks a question of its own (reach, sensitivity, concentration,
+        spreading)."""
+        questions = (self.reach, self.sensitivity, self.concentration, self.spreading)
+        return any(q is not None for q in questions)
 
 
 def load_scenario(
@@ -141,6 +169,7 @@ def scenario_from_tables(
     except ScenarioError as exc:
         problems.append(f"{path}: settings: {exc}")
         scenario_settings = settings
+    problems += _population_problems(path, spec, landscape, scenario_settings)
     if problems:
         raise ScenarioError("\n".join(problems))
     return Scenario(
@@ -151,7 +180,29 @@ def scenario_from_tables(
         settings=scenario_settings,
         concentration=spec.concentration,
         spreading=spec.spreading,
+        baseline=spec.baseline,
+        population_year=spec.population_year,
+        population_growth=spec.population_growth,
+        reach=spec.reach,
+        sensitivity=spec.sensitivity,
+        tables=raw,
     )
+
+
+def _population_problems(
+    path: Path, spec: ScenarioFile, landscape: Landscape, settings: Settings
+) -> list[str]:
+    """Both population keys given, or a population year without a known national total."""
+    if spec.population_year is not None and spec.population_growth is not None:
+        return [
+            f"{path}: population_year, population_growth: both given; keep one (the year "
+            "implies its own growth from the 2021 data)."
+        ]
+    try:
+        population_factor(landscape, year=spec.population_year, settings=settings)
+    except ScenarioError as exc:
+        return [f"{path}: {exc}"]
+    return []
 
 
 def read_scenario_tables(path: Path, *, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
@@ -302,12 +353,20 @@ def _message(error: ErrorDetails) -> str:
         return f"unknown key; {hint}remove it or check its spelling (see the scenario format in docs/scenarios.md)"
     if error["type"] == "missing":
         return "required key is missing"
-    return f"{error['msg']}, got {error['input']!r}" if "input" in error else str(error["msg"])
+    text = str(error["msg"]).removeprefix("Value error, ")
+    return f"{text}, got {error['input']!r}" if "input" in error else text
 
 
 def _known_keys() -> list[str]:
     """Every key a scenario file may hold, at any level (for "did you mean")."""
     keys: set[str] = set()
-    for model in (ScenarioFile, SiteChange, ConcentrationQuestion, SpreadingQuestion):
+    for model in (
+        ScenarioFile,
+        SiteChange,
+        ConcentrationQuestion,
+        SpreadingQuestion,
+        ReachQuestion,
+        SensitivityQuestion,
+    ):
         keys.update(model.model_fields)
     return sorted(keys)
