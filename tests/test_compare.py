@@ -53,15 +53,15 @@ def test_the_tables_put_each_scenario_beside_the_baseline(comparison: Comparison
         "Δ two-night-closures-friesland",
     ]
     night = {"block": "night", "indicator": "beyond"}
-    assert cell(blocks, "Δ seh-night-closure-sneek", **night) == 570
-    assert cell(blocks, "Δ two-night-closures-friesland", **night) == 23_600
+    assert cell(blocks, "Δ seh-night-closure-sneek", **night) == 5_800
+    assert cell(blocks, "Δ two-night-closures-friesland", **night) == 37_810
     assert cell(blocks, "Δ two-night-closures-friesland", block="day", indicator="beyond") == 0
     roaz = tables["regions_roaz"]
     noord = {"block": "night", "roaz": "ROAZ01", "indicator": "beyond"}
-    assert cell(roaz, "Δ seh-night-closure-sneek", **noord) == 570
+    assert cell(roaz, "Δ seh-night-closure-sneek", **noord) == 5_800
     municipalities = tables["regions_municipality"]
     where = {"block": "night", "municipality": "De Fryske Marren", "indicator": "beyond"}
-    assert cell(municipalities, "Δ two-night-closures-friesland", **where) == 18_400
+    assert cell(municipalities, "Δ two-night-closures-friesland", **where) == 21_100
 
 
 def test_a_difference_is_the_two_separate_runs_apart(
@@ -81,7 +81,7 @@ def test_a_difference_is_the_two_separate_runs_apart(
     compared = compare_scenarios([BOTH], baseline=str(SNEEK), landscape=netherlands)
     blocks = compared.tables()["blocks"]
     got = cell(blocks, f"Δ {BOTH.stem}", block="night", indicator="beyond")
-    assert got == two["night"] - one["night"] == 23_030
+    assert got == two["night"] - one["night"] == 32_010
     assert compared.baseline_label == SNEEK.stem
 
 
@@ -105,10 +105,10 @@ def test_the_folder_holds_json_csv_xlsx_and_a_report(
     rows = list(book["blocks"].iter_rows(values_only=True))
     header = list(rows[0])
     night = next(r for r in rows if r[1] == "night" and r[2] == "beyond")
-    assert night[header.index(f"Δ {BOTH.stem}")] == 23_600
+    assert night[header.index(f"Δ {BOTH.stem}")] == 37_810
     opened = open_offline((tmp_path / "cmp" / "report.html").read_text("utf-8"), tmp_path / "page")
     assert opened.probe["errors"] == []
-    assert "+23,600" in opened.dom and "De Fryske Marren" in opened.dom
+    assert "+37,810" in opened.dom and "De Fryske Marren" in opened.dom
 
 
 def test_plans_are_compared_per_intervention(utrecht: Landscape, tmp_path: Path) -> None:
@@ -162,10 +162,10 @@ def test_cli_compare_prints_and_writes_the_differences(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     text = done.stdout
     assert "Per time block" in text and "Per roaz" in text and "Per municipality" in text
-    assert "+570" in text and "+20,405" in text
+    assert "+5,800" in text and "+37,575" in text
     assert "Goeree-Overflakkee" in text
     blocks = pd.read_csv(out / "blocks.csv")
     night = blocks[(blocks["block"] == "night") & (blocks["indicator"] == "beyond")].iloc[0]
-    assert night["Δ spoedpost-dirksland"] == 20_405
+    assert night["Δ spoedpost-dirksland"] == 37_575
     assert (out / "report.html").exists() and (out / "compare.xlsx").exists()
     assert "Traceback" not in done.stderr

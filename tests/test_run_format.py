@@ -265,5 +265,5 @@ def test_the_map_takes_the_what_ifs_and_draws_before_after_on_a_year() -> None:
         close=["antonius-zh-sneek:night"],
     )
     assert inputs.before is not None and inputs.baseline is not None
-    assert inputs.after.summary()["beyond"] - inputs.before.summary()["beyond"] == 570
+    assert inputs.after.summary()["beyond"] - inputs.before.summary()["beyond"] == 5_800
     assert inputs.stem == ("reach-2025-seh-night-antonius-zh-sneek-night-roaz-roaz01-before-after")

@@ -48,19 +48,20 @@ def test_every_worked_scenario_is_tested_here() -> None:
     shipped = {p.stem for p in SCENARIOS.glob("*.toml")}
     fast = {"seh-night-closure-sneek", "seh-night-closure-heerlen", "spoedpost-dirksland"}
     fast |= {"two-night-closures-friesland", "population-2026"}
-    assert shipped == fast | CONCENTRATION
+    spreading = {"spreading-noordwest-night", "spreading-question-noordwest-night"}
+    assert shipped == fast | CONCENTRATION | spreading  # spreading: tests/test_spreading_*.py
 
 
-def test_sneek_closing_at_night_puts_570_more_beyond_at_night_only(
+def test_sneek_closing_at_night_puts_5800_more_beyond_at_night_only(
     netherlands: Landscape, memo: ReachMemo
 ) -> None:
     result = run("seh-night-closure-sneek", netherlands, memo)
     blocks = by_block(result)
     assert blocks["day"]["beyond_change"] == 0  # a limited-hours SEH is open by day
-    assert blocks["night"]["beyond_change"] == 570
+    assert blocks["night"]["beyond_change"] == 5_800
     assert blocks["night"]["open_sites"] == 75 and blocks["night"]["open_sites_change"] == -1
     region = result.tables()["indicators"].set_index(["block", "area"])
-    assert region.loc[("night", "ROAZ region ROAZ01 Noord-Nederland"), "beyond_change"] == 570
+    assert region.loc[("night", "ROAZ region ROAZ01 Noord-Nederland"), "beyond_change"] == 5_800
 
 
 def test_two_night_closures_in_friesland_do_far_more_than_twice_one(
@@ -68,7 +69,7 @@ def test_two_night_closures_in_friesland_do_far_more_than_twice_one(
 ) -> None:
     both = by_block(run("two-night-closures-friesland", netherlands, memo))["night"]
     one = by_block(run("seh-night-closure-sneek", netherlands, memo))["night"]
-    assert both["beyond_change"] == 23_600
+    assert both["beyond_change"] == 37_810
     assert both["beyond_change"] > 2 * one["beyond_change"]  # they covered each other's area
     changed = run("two-night-closures-friesland", netherlands, memo).tables()["site_changes"]
     assert set(changed["site_id"]) == {"antonius-zh-sneek", "de-tjongerschans-heerenveen"}
@@ -80,8 +81,8 @@ def test_dirksland_as_a_spoedpost_matches_the_reach_command(
     blocks = by_block(run("spoedpost-dirksland", netherlands, memo))
     golden = json.loads((GOLDEN / "reach-dirksland-night-iza.json").read_text())
     assert blocks["night"]["beyond"] == golden["beyond"]
-    assert blocks["night"]["beyond_change"] == 20_405
-    assert blocks["day"]["beyond_change"] == 7_645  # a spoedpost takes no ambulances by day either
+    assert blocks["night"]["beyond_change"] == 37_575
+    assert blocks["day"]["beyond_change"] == 18_080  # a spoedpost takes no ambulances by day either
 
 
 def test_heerlen_closing_at_night_pushes_nobody_beyond(
@@ -169,7 +170,7 @@ def test_make_run_scenario_end_to_end_through_the_command(tmp_path: Path) -> Non
     summary = payload["summary"]
     assert summary["population"] == 18_130_000
     night = {r["block"]: r for r in summary["reach"]}["night"]
-    assert night["beyond_change"] == 25_565
+    assert night["beyond_change"] == 41_430
     plan = payload["concentration"]
     centres = {s["site_id"] for s in plan["sites"]}
     assert plan["status"] == "optimal"

@@ -23,7 +23,7 @@ Examples
 (['blocks', 'regions_roaz'], ('spoedpost-dirksland',))
 >>> blocks = c.tables()["blocks"].set_index(["block", "indicator"])
 >>> blocks.loc[("night", "beyond"), ["2025", "spoedpost-dirksland", "Δ spoedpost-dirksland"]].tolist()
-[28655, 49060, 20405]
+[58450, 96025, 37575]
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Examples
 >>> from zorglandschap.landscape import load_landscape
 >>> run = run_scenario("scenarios/seh-night-closure-sneek.toml", landscape=load_landscape())
 >>> [(r["block"], r["beyond_change"]) for r in run.summary()["reach"]]
-[('day', 0), ('night', 570)]
+[('day', 0), ('night', 5800)]
 """
 
 from __future__ import annotations

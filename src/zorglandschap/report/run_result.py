@@ -23,7 +23,6 @@ the GeoPackage's attributes are these tables:
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +38,7 @@ from zorglandschap.report.region import RegionView, region_reach
 from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.scenario import Scenario
 from zorglandschap.scenario.access import ReachQuestion
-from zorglandschap.settings import Settings
+from zorglandschap.settings import Settings, composite_parameters
 
 if TYPE_CHECKING:
     from zorglandschap.optimise import ConcentrationResult
@@ -205,18 +204,20 @@ class ScenarioRun:
     def assumptions(self) -> list[str]:
         """The assumptions behind the figures, in words."""
         access = self.settings.access
-        travel = dataclasses.asdict(self.settings.travel)
+        travel = self.settings.travel
+        fixed, speed = composite_parameters(travel)
         lines = [
             f"Reach: RIVM composite time = drive from the nearest staffed ambulance post to the "
-            f"PC4 area + {travel['composite_fixed_minutes']:g} fixed minutes (dispatch, on "
-            f"scene) + drive to the nearest open SEH; norm {access.norm_minutes:g} minutes.",
-            f"A limited-hours SEH counts in the blocks {', '.join(access.limited_hours_blocks)}; "
-            "a spoedpost takes no ambulances and never counts (settings.access).",
+            f"PC4 area + {fixed:g} fixed minutes (dispatch, on scene) + drive to the nearest "
+            f"open SEH, ambulance speeds x {speed:g}, in the {travel.regime} calibration regime "
+            f"(docs/access.md); norm {access.norm_minutes:g} minutes.",
+            "A limited-hours SEH counts in its own opening blocks (its published hours, "
+            "settings.access.site_opening_blocks; else "
+            f"{', '.join(access.limited_hours_blocks)}); a spoedpost takes no ambulances and "
+            "never counts.",
             f"Baseline: the {self.scenario.baseline} sites with the default settings and the "
             f"{self.population.data_year} population.",
         ]
-        if "regime" in travel:
-            lines.append(f"Travel regime: {travel['regime']}.")
         scaled = self.population.assumption()
         if scaled:
             lines.append(scaled)
