@@ -327,6 +327,7 @@ def _side_by_side(
     frame: pd.DataFrame,
     keys: Sequence[str],
     title: str,
+    *,
     note: str = "",
     indicators: Sequence[str] | None = None,
 ) -> HtmlTable:
@@ -378,7 +379,9 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
         label = _LAYER.get(layer, layer)
         note = " ".join([note, "P90 minutes in the files."]).strip()
         shown.append(
-            _side_by_side(frame, keys, f"By {label}", note, indicators=("beyond", "mean_minutes"))
+            _side_by_side(
+                frame, keys, f"By {label}", note=note, indicators=("beyond", "mean_minutes")
+            )
         )
     if "interventions" in tables:
         shown.append(
@@ -386,7 +389,7 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
                 tables["interventions"],
                 ["intervention"],
                 "Concentration per intervention",
-                "Against the baseline's plan, or (without one) today's providers: sites only.",
+                note="Against the baseline's plan, or (without one) today's providers: sites only.",
             )
         )
     base = comparison.baseline
