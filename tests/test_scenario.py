@@ -19,6 +19,7 @@ def test_shipped_scenarios_are_valid(netherlands: Landscape, path: Path) -> None
     assert scenario.name
     baseline = site_state(netherlands, "2025").services
     changes_sites = not scenario.state.services.equals(baseline)
+    # asks(): a [reach], [sensitivity], [concentration] or [spreading] question
     assert changes_sites or scenario.asks(), "a scenario changes or asks something"
 
 

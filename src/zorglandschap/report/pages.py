@@ -324,20 +324,33 @@ def run_report(
 
 
 def _side_by_side(
-    frame: pd.DataFrame, keys: Sequence[str], title: str, note: str = ""
+    frame: pd.DataFrame,
+    keys: Sequence[str],
+    title: str,
+    *,
+    note: str = "",
+    indicators: Sequence[str] | None = None,
 ) -> HtmlTable:
-    """A comparison table: its key columns, then the baseline and each scenario with its
-    difference, every cell formatted by the row's indicator."""
-    values = [c for c in frame.columns if c not in (*keys, "indicator")]
-    columns = [Column(k) for k in (*keys, "indicator")] + [Column(c, "num") for c in values]
+    """A comparison table: its key columns, the indicator, the baseline, then each scenario's
+    value with its difference in brackets (coloured by the difference)."""
+    if "name" in frame.columns and "name" not in keys:
+        keys = [*keys, "name"]
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(indicators)]
+    values = [c for c in frame.columns if c not in (*keys, "indicator") and not c.startswith("Δ")]
+    baseline, scenarios = values[0], values[1:]
+    columns = [Column(k) for k in (*keys, "indicator")] + [Column(baseline, "num")]
+    columns += [Column(f"{label} (Δ)", "num") for label in scenarios]
     rows = []
     for record in export_frame(frame).to_dict(orient="records"):
         indicator = str(record["indicator"])
         cells = [Cell(str(record[k]) if record[k] is not None else "") for k in keys]
         cells.append(Cell(indicator.replace("_", " ")))
-        for column in values:
-            name = f"{indicator}_change" if column.startswith("Δ") else indicator
-            cells.append(Cell(*format_cell(name, record[column])))
+        cells.append(Cell(*format_cell(indicator, record[baseline])))
+        for label in scenarios:
+            text, _ = format_cell(indicator, record[label])
+            change, css = format_cell(f"{indicator}_change", record[f"Δ {label}"])
+            cells.append(Cell(f"{text} ({change})", css))
         rows.append(tuple(cells))
     return HtmlTable(title, tuple(columns), tuple(rows), note=note)
 
@@ -364,14 +377,19 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
             frame = _changed_regions(frame, keys)
             note = "Municipalities where a scenario differs from the baseline; all in the files."
         label = _LAYER.get(layer, layer)
-        shown.append(_side_by_side(frame, keys, f"By {label}", note))
+        note = " ".join([note, "P90 minutes in the files."]).strip()
+        shown.append(
+            _side_by_side(
+                frame, keys, f"By {label}", note=note, indicators=("beyond", "mean_minutes")
+            )
+        )
     if "interventions" in tables:
         shown.append(
             _side_by_side(
                 tables["interventions"],
                 ["intervention"],
                 "Concentration per intervention",
-                "Against the baseline's plan, or (without one) today's providers: sites only.",
+                note="Against the baseline's plan, or (without one) today's providers: sites only.",
             )
         )
     base = comparison.baseline
