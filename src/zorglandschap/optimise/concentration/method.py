@@ -9,16 +9,21 @@ they are large enough. Each group (:func:`solve_group`, a module-level function 
 2. tighten its LP relaxation with cluster norm cuts (:mod:`.cuts`), find a start plan
    (:mod:`.start`: from a coarse twin's sites, else from the LP's sites), take the cuts out
    again when they close too little of the gap to that plan, and solve the MILP;
-3. read the offers and shares back through the handles (:class:`GroupSolution`).
+3. for the round-table objective (``disruption``), solve again for travel with the
+   disruption held at the optimum just found (:func:`travel_phase`: one more row, the first
+   plan as the start);
+4. read the offers and shares back through the handles (:class:`GroupSolution`).
 
-The cuts and the start plan change how fast a group is solved, never its optimum.
+The cuts and the start plan change how fast a group is solved, never its optimum. Every step
+takes its time from one deadline: when it has passed, a step gets at most
+:data:`_LAST_SECONDS` and a plan found so far is kept (status ``feasible`` with its gap).
 docs/concentration.md §5 has the reasoning and bench/RESULTS.md the measurements.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,7 +34,12 @@ from zorglandschap.optimise._parallel import run_tasks, worker_count
 from zorglandschap.optimise.concentration.blocks import Block
 from zorglandschap.optimise.concentration.cuts import Strengthened, add_norm_cuts
 from zorglandschap.optimise.concentration.diagnosis import elastic_diagnosis
-from zorglandschap.optimise.concentration.formulation import Formulation, Handles, build_problem
+from zorglandschap.optimise.concentration.formulation import (
+    Formulation,
+    Handles,
+    build_problem,
+    cap_row,
+)
 from zorglandschap.optimise.concentration.start import Start, coarse_sites_start, lp_support_start
 from zorglandschap.optimise.solver import (
     SolveOutcome,
@@ -54,6 +64,12 @@ _HIGHS_WITH_START: dict[str, bool | int | float | str] = {
 }
 #: Wall-time limit of each elastic diagnosis model, seconds. Assumption.
 _DIAGNOSIS_SECONDS = 30.0
+#: Wall time a step still gets once the deadline has passed (HiGHS then returns the start or
+#: the best plan it has), seconds. Assumption: small, so a time limit holds within seconds.
+_LAST_SECONDS = 0.05
+#: The travel solve of the round-table objective keeps the disruption at most this much
+#: (relative, at least 1e-6 absolute) above the first solve's value: numerical slack only.
+_CAP_TOLERANCE = 1e-7
 #: Extra wall time a worker gets beyond the solve's own deadline before it counts as hung
 #: (start-up, hand-over of the result). Assumption.
 _GRACE_SECONDS = 60.0
@@ -82,6 +98,9 @@ class GroupJob:
         When the solve must end, on the :func:`time.time` clock (shared by all processes).
     coarse_sites
         The coarse plan's offering sites per intervention, for the start plan; None: none.
+    progress
+        Called during each MILP with the phase, seconds, incumbent and bound (in this process
+        only: a worker process gets None).
     """
 
     form: Formulation
@@ -92,6 +111,7 @@ class GroupJob:
     gap: float | None
     wall_deadline: float
     coarse_sites: Mapping[str, Sequence[str]] | None = None
+    progress: PhaseProgress | None = None
 
     @property
     def interventions(self) -> list[str]:
@@ -99,9 +119,18 @@ class GroupJob:
         return [b.intervention for b in self.blocks]
 
 
+#: A progress report of one phase: ``(phase, seconds, incumbent, bound)``; the phase is
+#: ``travel`` or ``disruption`` and the figures are in that phase's objective.
+PhaseProgress = Callable[[str, float, float | None, float | None], None]
+
+
 @dataclass(frozen=True)
 class GroupSolution:
-    """What solving one group gave: the outcome, the plan read back, and how it went."""
+    """What solving one group gave: the outcome, the plan read back, and how it went.
+
+    ``outcome`` is the last solve's (travel); ``first`` the disruption solve's of the
+    round-table objective (None for the travel objective).
+    """
 
     outcome: SolveOutcome
     build_seconds: float
@@ -109,6 +138,7 @@ class GroupSolution:
     variables: int
     y: dict[tuple[str, str], float] = field(default_factory=dict)
     x: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    first: SolveOutcome | None = None
 
 
 def components(interventions: Sequence[str], groups: Sequence[tuple[str, ...]]) -> list[list[str]]:
@@ -159,7 +189,7 @@ class _Run:
         self.build_seconds += time.perf_counter() - t0
         return built
 
-    def left(self, min_seconds: float = 1.0) -> float:
+    def left(self, min_seconds: float = _LAST_SECONDS) -> float:
         """Seconds left before the deadline (at least ``min_seconds``)."""
         return max(self.deadline - time.perf_counter(), min_seconds)
 
@@ -169,11 +199,27 @@ class _Run:
         *,
         tuned: bool = True,
         time_limit: float | None = None,
+        phase: str | None = None,
         **kw: Any,
     ) -> SolveOutcome:
-        """Solve within what is left (``tuned``: with the MILP's HiGHS options)."""
+        """Solve within what is left (``tuned``: with the MILP's HiGHS options; ``phase``:
+        report progress under that name)."""
         left = self.left()
         kw.setdefault("gap", self.job.gap)
+        report = self.job.progress
+        if phase is not None and report is not None:
+            constant = float(prob.objective.constant or 0.0)
+
+            def progress(seconds: float, best: float | None, bound: float | None) -> None:
+                assert report is not None
+                report(
+                    phase,
+                    seconds,
+                    None if best is None else best + constant,
+                    None if bound is None else bound + constant,
+                )
+
+            kw["progress"] = progress
         return solve_problem(
             prob,
             solver=self.job.solver,
@@ -220,9 +266,49 @@ def solve_group(job: GroupJob) -> GroupSolution:
         # heuristics stay on to improve it
         run.options = {**run.options, **_HIGHS_WITH_START}
     t_mip = time.perf_counter()
-    outcome = run.solve(prob, start=start)
-    log.append(f"MILP: {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
-    return read_back(outcome, handles, blocks, run.build_seconds, log)
+    first_phase = "disruption" if job.form.objective == "disruption" else "travel"
+    outcome = run.solve(prob, start=start, phase=first_phase)
+    log.append(f"MILP ({first_phase}): {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
+    first = None
+    if job.form.objective == "disruption" and outcome.status in ("optimal", "feasible"):
+        first = outcome
+        outcome = travel_phase(run, prob, handles, log)
+    return read_back(outcome, handles, blocks, run.build_seconds, log, first=first)
+
+
+def travel_phase(run: _Run, prob: pulp.LpProblem, handles: Handles, log: list[str]) -> SolveOutcome:
+    """The round table's second solve: least travel among the plans whose disruption is at
+    most the first solve's (a row added to ``prob``, the first plan handed over as the start).
+
+    The first plan is a plan of this problem, so there is always one; should the solver
+    return none (it rejected the start within the time left), the first plan is put back and
+    the outcome says ``feasible`` (travel not minimised).
+    """
+    disruption = handles.disruption()
+    value = disruption.value()
+    cap = value + _CAP_TOLERANCE * max(1.0, abs(value)) + 1e-6
+    first_plan = {v: float(v.varValue) for v in prob.variables() if v.varValue}
+    prob.addConstraint(cap_row(disruption, cap, "disruption_cap"))
+    travel = handles.travel()
+    prob.setObjective(pulp.LpAffineExpression(list(travel.terms), constant=travel.constant))
+    t0 = time.perf_counter()
+    outcome = run.solve(prob, start=first_plan, phase="travel")
+    log.append(
+        f"MILP (travel, disruption held at {value:.2f}): {outcome.status} in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    if outcome.status in ("optimal", "feasible"):
+        return outcome
+    for v in prob.variables():
+        v.varValue = first_plan.get(v, 0.0)
+    log.append("travel solve found no plan in time: the disruption solve's plan is kept")
+    return replace(
+        outcome,
+        status="feasible",
+        objective=travel.value(),
+        bound=None,
+        gap=None,
+    )
 
 
 def _tighten(
@@ -237,6 +323,9 @@ def _tighten(
         return None
     if not (cs.norm_cuts and highs_available()):
         return None
+    if run.deadline <= time.perf_counter():
+        log.append("norm cuts: not used, the time limit has passed")
+        return None
     tightened = add_norm_cuts(
         prob,
         handles,
@@ -244,7 +333,7 @@ def _tighten(
         {p: job.form.specs[p].norm for p in job.interventions},
         max_rounds=cs.cut_rounds,
         min_gain=cs.cut_min_gain,
-        time_limit=max(min(cs.start_seconds, run.deadline - time.perf_counter()), 1.0),
+        time_limit=min(cs.start_seconds, run.left()),
         threads=job.settings.solver.threads,
     )
     log.append(
@@ -267,6 +356,9 @@ def _start_plan(
     coarse one."""
     cs = job.settings.concentration
     if not cs.start_plan:
+        return None, False
+    if run.deadline <= time.perf_counter():
+        log.append("start plan: not used, the time limit has passed")
         return None, False
     blocks = list(job.blocks)
 
@@ -314,6 +406,8 @@ def read_back(
     blocks: Sequence[Block],
     build_seconds: float,
     log: Sequence[str],
+    *,
+    first: SolveOutcome | None = None,
 ) -> GroupSolution:
     """The offers and shares of a solved problem, through its handles."""
     y_vals: dict[tuple[str, str], float] = {}
@@ -334,6 +428,7 @@ def read_back(
         variables=handles.n_x,
         y=y_vals,
         x=x_vals,
+        first=first,
     )
 
 
@@ -361,7 +456,13 @@ def solve_groups(
 
 @dataclass(frozen=True)
 class Combined:
-    """The groups' solutions together: one status, objective and bound, and the plan."""
+    """The groups' solutions together: one status, objective and bound, and the plan.
+
+    ``status`` is the worst of every solve's (both solves of the round-table objective);
+    ``objective``, ``bound`` and ``gap`` are those of the last solve (travel), and
+    ``disruption`` the first solve's ``(objective, bound, gap)`` for the round-table
+    objective (None otherwise).
+    """
 
     status: Status
     objective: float
@@ -373,6 +474,7 @@ class Combined:
     variables: int
     build_seconds: float
     log: tuple[str, ...]
+    disruption: tuple[float, float | None, float | None] | None = None
 
 
 def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution]) -> Combined:
@@ -388,10 +490,13 @@ def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution])
             y.update(sol.y)
             x.update(sol.x)
     outcomes = [s.outcome for s in solutions]
-    status = max((o.status for o in outcomes), key=lambda s: _STATUS_RANK[s])
-    objective = float(sum(o.objective or 0.0 for o in outcomes))
-    bounds = [o.bound for o in outcomes]
-    bound = float(sum(b for b in bounds if b is not None)) if None not in bounds else None
+    firsts = [s.first for s in solutions if s.first is not None]
+    status = max((o.status for o in outcomes + firsts), key=lambda s: _STATUS_RANK[s])
+    objective, bound = _summed(outcomes)
+    disruption = None
+    if firsts and len(firsts) == len(outcomes):
+        d_objective, d_bound = _summed(firsts)
+        disruption = (d_objective, d_bound, relative_gap(d_objective, d_bound))
     return Combined(
         status=status,
         objective=objective,
@@ -403,7 +508,16 @@ def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution])
         variables=sum(s.variables for s in solutions),
         build_seconds=sum(s.build_seconds for s in solutions),
         log=tuple(log),
+        disruption=disruption,
     )
+
+
+def _summed(outcomes: Sequence[SolveOutcome]) -> tuple[float, float | None]:
+    """The summed objective and bound of several groups' solves (no bound if one lacks it)."""
+    objective = float(sum(o.objective or 0.0 for o in outcomes))
+    bounds = [o.bound for o in outcomes]
+    bound = float(sum(b for b in bounds if b is not None)) if None not in bounds else None
+    return objective, bound
 
 
 def elastic_lines(
@@ -424,7 +538,7 @@ def elastic_lines(
         prob, h = build_problem(
             free, blocks, full, far=False, elastic=frozenset([mode]), name=f"elastic_{mode}"
         )
-        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), 5.0)
+        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), _LAST_SECONDS)
         out = solve_problem(prob, solver=solver, time_limit=limit, gap=gap, settings=settings)
         demand = {b.intervention: b.demand for b in blocks}
         return out.status, {
