@@ -144,6 +144,7 @@ def baseline_providers(
     *,
     since: int | None = None,
     settings: Settings = DEFAULT_SETTINGS,
+    everywhere: bool = False,
 ) -> pd.DataFrame:
     """Sites that offer ``intervention`` today, with the most recent known volume.
 
@@ -158,6 +159,9 @@ def baseline_providers(
         ``settings.concentration.baseline_since_year``).
     settings
         Settings.
+    everywhere
+        Count every site the records name, also those outside ``landscape`` (a regional
+        extract keeps the national records): the national baseline.
 
     Returns
     -------
@@ -171,7 +175,7 @@ def baseline_providers(
     for r in _records(landscape.providers, intervention).itertuples(index=False):
         ids = [s for s in str(r.site_ids).split(";") if s and s != "nan"]
         for sid in ids:
-            if sid in site_index:
+            if everywhere or sid in site_index:
                 _weigh(evidence, r, sid, shared=len(ids) > 1, start=start)
     rows = []
     for sid in sorted(evidence.offers):
@@ -311,14 +315,16 @@ class BaselineCoverage:
 def baseline_coverage(
     landscape: Landscape, intervention: str, *, settings: Settings = DEFAULT_SETTINGS
 ) -> BaselineCoverage:
-    """The baseline of ``intervention`` against the national count of its providers.
+    """The baseline of ``intervention`` against the national count of its providers (on a
+    regional extract too: the question is whether the records name today's providers, which
+    is a national matter).
 
     >>> from zorglandschap.landscape import load_landscape
     >>> c = baseline_coverage(load_landscape(), "oesophagectomy-for-cancer")
     >>> c.named, c.national, c.complete
     (9, 16, True)
     """
-    named = len(baseline_providers(landscape, intervention, settings=settings))
+    named = len(baseline_providers(landscape, intervention, settings=settings, everywhere=True))
     national, source = PROVIDER_COUNTS.get(intervention, (None, ""))
     return BaselineCoverage(
         intervention=intervention,

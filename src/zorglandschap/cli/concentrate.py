@@ -233,23 +233,34 @@ def check_outputs(*, csv: Path | None, map_path: Path | None, gpkg: Path | None)
                 f"{flag}: got an empty path; give a {'folder' if folder else 'file'} path, "
                 f"e.g. {'plan/' if folder else 'maps/plan.html'}."
             )
-        if folder and path.exists() and not path.is_dir():
-            raise OutputError(f"{flag}: {path} is a file, not a folder; give a folder path.")
-        if not folder and path.is_dir():
-            raise OutputError(f"{flag}: {path} is a folder; give a file path in it.")
-        target = path if folder else path.parent
         try:
-            target.mkdir(parents=True, exist_ok=True)
-            if not folder:
-                # the file system's limits on the name itself (too long, bad characters)
-                probe = path.with_name(path.name + ".zl-check")
-                probe.touch()
-                probe.unlink()
+            _check_output(flag, path, folder=folder)
         except OSError as exc:
             raise OutputError(
                 f"{flag}: cannot write {exc.filename or path}: {exc.strerror or exc}; give a "
                 "path in a folder you can write to."
             ) from None
+
+
+def _check_output(flag: str, path: Path, *, folder: bool) -> None:
+    """One output path: its kind, its folder made, its name tried (OSError when refused)."""
+    if folder and path.exists() and not path.is_dir():
+        raise OutputError(f"{flag}: {path} is a file, not a folder; give a folder path.")
+    if not folder and path.is_dir():
+        raise OutputError(f"{flag}: {path} is a folder; give a file path in it.")
+    where = path if folder else path.parent
+    for parent in (where, *where.parents):
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(
+                f"{flag}: cannot write {path}: {parent} is a file, not a folder; give a path "
+                "in a folder you can write to."
+            )
+    where.mkdir(parents=True, exist_ok=True)
+    if not folder:
+        # the file system's limits on the name itself (too long, a character it refuses)
+        probe = path.with_name(path.name + ".zl-check")
+        probe.touch()
+        probe.unlink()
 
 
 def _write_outputs(

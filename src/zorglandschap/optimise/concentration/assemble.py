@@ -133,6 +133,7 @@ def empty_result(
     started: float,
     build_seconds: float,
     solver: str | None,
+    solve_log: Sequence[str] = (),
 ) -> ConcentrationResult:
     """A result without a plan (infeasible, or none found in time); ``started`` is the
     :func:`time.perf_counter` at the start of the solve."""
@@ -158,6 +159,7 @@ def empty_result(
         variables=0,
         demand_level=instance.demand_level,
         travel=None,
+        solve_log=tuple(solve_log),
         settings=instance.settings,
         state_name=instance.state_name,
         objective_kind=objective_kind(instance),

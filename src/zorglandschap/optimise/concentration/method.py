@@ -44,6 +44,7 @@ from zorglandschap.optimise.concentration.start import Start, coarse_sites_start
 from zorglandschap.optimise.solver import (
     SolveOutcome,
     Status,
+    choose_solver,
     highs_available,
     relative_gap,
     solve_problem,
@@ -67,6 +68,13 @@ _DIAGNOSIS_SECONDS = 30.0
 #: Wall time a step still gets once the deadline has passed (HiGHS then returns the start or
 #: the best plan it has), seconds. Assumption: small, so a time limit holds within seconds.
 _LAST_SECONDS = 0.05
+#: Shares of the time left that the norm cuts and the start plan may take (they take 1-10 s
+#: nationally, so only a short time limit binds them). Assumption.
+_CUT_SHARE = 0.25
+_START_SHARE = 0.5
+#: A solve with less time than this left is in a hurry: no norm cuts (a start plan is worth
+#: more then), and a start plan its time limit ended is used. Assumption.
+_HURRY_SECONDS = 20.0
 #: The travel solve of the round-table objective keeps the disruption at most this much
 #: (relative, at least 1e-6 absolute) above the first solve's value: numerical slack only.
 _CAP_TOLERANCE = 1e-7
@@ -193,6 +201,15 @@ class _Run:
         """Seconds left before the deadline (at least ``min_seconds``)."""
         return max(self.deadline - time.perf_counter(), min_seconds)
 
+    def step(self, share: float) -> tuple[float, bool]:
+        """The time limit of a preparatory step (cuts, a start plan): ``share`` of what is
+        left, at most ``start_seconds``; and whether the solve is in a hurry (less than
+        :data:`_HURRY_SECONDS` left: the steps then adapt to the time, so the solve depends on
+        the machine's speed, as any solve does once its time limit binds)."""
+        left = self.left()
+        limit = min(self.job.settings.concentration.start_seconds, left * share)
+        return max(limit, _LAST_SECONDS), left < _HURRY_SECONDS
+
     def solve(
         self,
         prob: pulp.LpProblem,
@@ -252,28 +269,56 @@ def solve_group(job: GroupJob) -> GroupSolution:
     deadline = time.perf_counter() + (job.wall_deadline - time.time())
     cs = job.settings.concentration
     blocks = list(job.blocks)
+    if deadline <= time.perf_counter():
+        line = "model not built: the time limit passed before (e.g. in the coarse plan)"
+        return GroupSolution(_no_time(job), build_seconds=0.0, log=(line,), variables=0)
     run = _Run(job, deadline)
     name = f"concentration_{'_'.join(job.interventions)}"[:60]
     prob, handles = run.build(blocks, near_sets(blocks, cs.near_sites, job.form.closest),
                               far=True, name=name)  # fmt: skip
     log: list[str] = []
     tightened = _tighten(job, run, prob, handles, log)
-    start, from_coarse = _start_plan(job, run, prob, handles, tightened, log)
+    start, from_coarse, lp_bound = _start_plan(job, run, prob, handles, tightened, log)
     if tightened is not None and tightened.cuts and start is not None:
         _drop_weak_cuts(prob, start, tightened, cs.cut_keep_share, log)
     if start is not None and not from_coarse:
         # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
         # heuristics stay on to improve it
         run.options = {**run.options, **_HIGHS_WITH_START}
+    if start is None and run.deadline <= time.perf_counter():
+        # handing the model to the solver alone takes seconds on PC4 demand
+        log.append("MILP: not started, the time limit has passed and there is no start plan")
+        return read_back(_no_time(job), handles, blocks, run.build_seconds, log)
     t_mip = time.perf_counter()
     first_phase = "disruption" if job.form.objective == "disruption" else "travel"
-    outcome = run.solve(prob, start=start, phase=first_phase)
+    outcome = with_bound(run.solve(prob, start=start, phase=first_phase), lp_bound)
     log.append(f"MILP ({first_phase}): {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
     first = None
     if job.form.objective == "disruption" and outcome.status in ("optimal", "feasible"):
         first = outcome
         outcome = travel_phase(run, prob, handles, log)
     return read_back(outcome, handles, blocks, run.build_seconds, log, first=first)
+
+
+def _no_time(job: GroupJob) -> SolveOutcome:
+    """The outcome of a solve that never started: the time limit had passed."""
+    return SolveOutcome(
+        status="no_solution", solver=choose_solver(job.solver, settings=job.settings),
+        objective=None, bound=None, gap=None, seconds=0.0, time_limited=True,
+        pulp_status="Not Solved", pulp_solution_status="No Solution Found",
+    )  # fmt: skip
+
+
+def with_bound(outcome: SolveOutcome, lp_bound: float | None) -> SolveOutcome:
+    """``outcome`` with the better of its bound and an LP bound of the same problem found
+    before the MILP (the LP relaxation, tightened by valid cuts): a solve the time limit ended
+    before HiGHS finished its root node still reports an honest, meaningful gap."""
+    if lp_bound is None or outcome.objective is None:
+        return outcome
+    if outcome.bound is not None and outcome.bound >= lp_bound:
+        return outcome
+    bound = min(lp_bound, outcome.objective)
+    return replace(outcome, bound=bound, gap=relative_gap(outcome.objective, bound))
 
 
 def travel_phase(run: _Run, prob: pulp.LpProblem, handles: Handles, log: list[str]) -> SolveOutcome:
@@ -323,8 +368,10 @@ def _tighten(
         return None
     if not (cs.norm_cuts and highs_available()):
         return None
-    if run.deadline <= time.perf_counter():
-        log.append("norm cuts: not used, the time limit has passed")
+    limit, bound_by_deadline = run.step(_CUT_SHARE)
+    if bound_by_deadline:
+        # with little time a start plan is worth more than a tighter LP
+        log.append("norm cuts: not used, too little time left for them")
         return None
     tightened = add_norm_cuts(
         prob,
@@ -333,7 +380,7 @@ def _tighten(
         {p: job.form.specs[p].norm for p in job.interventions},
         max_rounds=cs.cut_rounds,
         min_gain=cs.cut_min_gain,
-        time_limit=min(cs.start_seconds, run.left()),
+        time_limit=limit,
         threads=job.settings.solver.threads,
     )
     log.append(
@@ -351,36 +398,52 @@ def _start_plan(
     handles: Handles,
     tightened: Strengthened | None,
     log: list[str],
-) -> tuple[Start | None, bool]:
-    """A start plan (from the coarse plan's sites, else the LP's), and whether it is the
-    coarse one."""
+) -> tuple[Start | None, bool, float | None]:
+    """A start plan (from the coarse plan's sites, else the LP's), whether it is the coarse
+    one, and the best LP bound known (the cuts', else the LP relaxation's, if solved)."""
     cs = job.settings.concentration
+    lp_bound = None if tightened is None else tightened.bound
     if not cs.start_plan:
-        return None, False
+        return None, False, lp_bound
     if run.deadline <= time.perf_counter():
         log.append("start plan: not used, the time limit has passed")
-        return None, False
+        return None, False, lp_bound
     blocks = list(job.blocks)
 
     def build_start(on: Sequence[Block], sets: Mapping[str, np.ndarray]) -> Any:
         return run.build(on, sets, far=False, name="start")
 
     start = None
+    limit, bound_by_deadline = run.step(_START_SHARE)
     if job.coarse_sites is not None:
         start, line = coarse_sites_start(
             handles, blocks, job.coarse_sites, build_restricted=build_start,
-            run=run.solve_start, gap=cs.start_gap, time_limit=cs.start_seconds,
+            run=run.solve_start, gap=cs.start_gap, time_limit=limit,
+            accept_feasible=bound_by_deadline,
         )  # fmt: skip
         log.append(line)
         if start is not None:
-            return start, True
+            return start, True, lp_bound
+    openings = None if tightened is None else tightened.openings
+    if openings is None:
+        relaxed = run.solve_start(prob, relax=True, time_limit=limit)
+        if relaxed.status != "optimal":
+            log.append(f"start plan: LP relaxation {relaxed.status} within {limit:g} s, not used")
+            return None, False, lp_bound
+        lp_bound = relaxed.objective
+        openings = {
+            b.intervention: np.array(
+                [handles.y[b.intervention][j].varValue or 0.0 for j in range(len(b.sites))]
+            )
+            for b in blocks
+        }
     start, line = lp_support_start(
         prob, handles, blocks, build_restricted=build_start, run=run.solve_start,
-        near_sites=cs.start_near_sites, gap=cs.start_gap, time_limit=cs.start_seconds,
-        openings=None if tightened is None else tightened.openings,
+        near_sites=cs.start_near_sites, gap=cs.start_gap, time_limit=limit,
+        openings=openings, accept_feasible=bound_by_deadline,
     )  # fmt: skip
     log.append(line)
-    return start, False
+    return start, False, lp_bound
 
 
 def _drop_weak_cuts(

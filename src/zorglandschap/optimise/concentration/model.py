@@ -437,13 +437,15 @@ class ConcentrationModel:
                 "found no single cause."
             ] + self._elastic(ordered, solver, deadline, gap)
             return empty_result(self.instance, "infeasible", diag, started=start,
-                                build_seconds=build_s, solver=plan.solver)  # fmt: skip
+                                build_seconds=build_s, solver=plan.solver,
+                                solve_log=tuple(solve_log) + plan.log)  # fmt: skip
         if plan.status == "no_solution":
             diag = [
                 f"No plan found within the time limit of {budget:g} s; raise the time limit."
             ] + notes
             return empty_result(self.instance, "no_solution", diag, started=start,
-                                build_seconds=build_s, solver=plan.solver)  # fmt: skip
+                                build_seconds=build_s, solver=plan.solver,
+                                solve_log=tuple(solve_log) + plan.log)  # fmt: skip
         solved = Solved(
             status=plan.status, objective=plan.objective, bound=plan.bound, gap=plan.gap,
             y=plan.y, x=plan.x, solver=plan.solver, rounds=1 if groups else 0,
