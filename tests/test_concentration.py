@@ -32,6 +32,8 @@ from zorglandschap.optimise import ConcentrationModel
 from zorglandschap.optimise.solver import highs_available
 
 SOLVERS = ["cbc"] + (["highs"] if highs_available() else [])
+#: The CSV files a plan writes.
+CSV_NAMES = ["baseline.csv", "flows.csv", "indicators.csv", "movement.csv", "sites.csv"]
 
 MINUTES = {
     "p1": {"A": 10, "B": 30, "C": 50},
@@ -243,10 +245,8 @@ def test_worker_processes_never_change_the_plan() -> None:
         )
         result = model.solve()
         data = json.loads(result.to_json())
-        for key in ("seconds", "build_seconds"):
-            data.pop(key)
-        # the log's timings differ between runs (a loaded machine): compare the rest
-        data["solve_log"] = [line.split(" in ")[0] for line in data["solve_log"]]
+        # the timings (and the log, which has them) differ between runs: compare the rest
+        data.pop("timing")
         return data, [line.split(" in ")[0] for line in result.solve_log]
 
     here, here_log = solve(1)
@@ -301,17 +301,16 @@ def test_result_exports(tmp_path: object) -> None:
     data = json.loads(result.to_json())
     assert data["status"] == "optimal"
     assert [s["site_id"] for s in data["sites"]] == ["A", "C"]
-    assert {"gap", "objective", "seconds", "mean_minutes", "p90_minutes", "max_minutes"} <= set(
-        data
-    )
+    assert {"gap", "objective", "timing", "mean_minutes", "p90_minutes", "max_minutes"} <= set(data)
+    assert {"seconds", "build_seconds", "solve_log"} == set(data["timing"])
     assert data["max_minutes"] == pytest.approx(25.0)
     # same inputs, same bytes (apart from the timings)
     again = json.loads(tiny(20).solve().to_json())
     for d in (data, again):
-        d.pop("seconds"), d.pop("build_seconds")
+        d.pop("timing")
     assert again == data
     written = result.to_csv(tmp_path)  # type: ignore[arg-type]
-    assert sorted(p.name for p in written) == ["flows.csv", "indicators.csv", "sites.csv"]
+    assert sorted(p.name for p in written) == CSV_NAMES
 
 
 def test_indicators_are_patient_weighted() -> None:
@@ -423,14 +422,14 @@ def test_result_follows_the_result_contract(tmp_path: object) -> None:
     summary = result.summary()
     assert (summary["status"], summary["sites"], summary["objective"]) == ("optimal", 2, 470.0)
     assert summary["mean_minutes"] == pytest.approx(470.0 / 40.0)
-    assert sorted(result.tables()) == ["flows", "indicators", "sites"]
+    assert sorted(result.tables()) == ["baseline", "flows", "indicators", "movement", "sites"]
     assert result.to_json() == dumps(result.to_dict())
     # no maximum time: "share beyond" counts the report minutes (30 here); everyone is within
     assert summary["share_beyond"] == 0.0
     folder = Path(str(tmp_path))
     (folder / "sites.csv").write_text("old", encoding="utf-8")
     written = result.to_csv(folder)
-    assert sorted(p.name for p in folder.iterdir()) == ["flows.csv", "indicators.csv", "sites.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == CSV_NAMES
     assert written[0].read_text(encoding="utf-8").startswith("intervention,site_id,name")
     path = folder / "plan.json"
     result.to_json(path)
@@ -448,3 +447,88 @@ def test_extra_constraints_reach_every_problem_built() -> None:
     infeasible = tiny(25, per_region=1, extra=close_site_c).solve()
     assert infeasible.status == "infeasible"
     assert any("Lowering the norm alone does not" in line for line in infeasible.diagnosis)
+
+
+# -- the round table's objective: disruption first, then travel ------------------------------
+#
+# Today A and B offer (baseline); each point's hospital today is its nearest of them: p1, p5
+# at A (14 patients), p2, p3, p4 at B (26). The disruption is K x team changes + patients who
+# change hospital, K = a quarter of the norm.
+#
+# Norm 15 on A and B: A lacks 1 patient; the cheapest is one of p2's (20 instead of 10 minutes):
+# 1 patient moves, travel 790 + 10 = 800. Stopping A would move its 14 patients. Norm 20: A
+# lacks 6, all from p2 (+10 each): 6 move, travel 850. Norm 21: two sites need 42 > 40, so one
+# stays: B (A's 14 patients move, plus K = 5.25) rather than A (26 move); travel 1010.
+
+
+def round_table(norm: float, **options: object) -> ConcentrationModel:
+    options.setdefault("eligible", ["A", "B"])
+    options.setdefault("objective", "disruption")
+    return tiny(norm, baseline=["A", "B"], **options)
+
+
+@pytest.mark.parametrize("solver", SOLVERS)
+@pytest.mark.parametrize(
+    ("norm", "sites", "moved", "travel"),
+    [(15, ["A", "B"], 1.0, 800.0), (20, ["A", "B"], 6.0, 850.0), (21, ["B"], 14.0, 1010.0)],
+)
+def test_round_table_moves_the_fewest_patients_then_travels_least(
+    solver: str, norm: float, sites: list[str], moved: float, travel: float
+) -> None:
+    result = round_table(norm).solve(solver=solver)
+    assert result.status == "optimal" and result.objective_kind == "disruption"
+    assert result.offering() == sites
+    assert result.travel == pytest.approx(travel)
+    row = result.movement.iloc[0]
+    assert row["patients_moved"] == pytest.approx(moved)
+    assert (row["sites_today"], row["sites_plan"]) == (2, len(sites))
+    changes = 2 - len(sites)
+    assert result.disruption is not None
+    assert result.disruption[0] == pytest.approx(moved + 0.25 * norm * changes)
+    # the travel-only optimum on every site ({A, C} at 460 and 470; B alone at norm 21) asks
+    # another question
+    assert tiny(norm).solve(solver=solver).travel <= travel
+
+
+def test_round_table_names_who_stops_and_who_is_sent_past_a_nearer_centre() -> None:
+    result = round_table(15).solve()
+    data = result.to_dict()
+    assert [s["change"] for s in data["sites"]] == ["keep", "keep"]
+    assert data["stops"] == [] and data["patients_moved"] == pytest.approx(1.0)
+    # the one p2 patient at A (20 minutes) passes B (10 minutes), which offers
+    assert result.movement.iloc[0]["patients_past_nearer"] == pytest.approx(1.0)
+    stopped = round_table(21).solve().to_dict()
+    assert [(s["site_id"], s["volume"]) for s in stopped["stops"]] == [("A", None)]
+    # with closest assignment nobody passes a nearer offering centre
+    closest = round_table(15, closest_assignment=True).solve()
+    assert closest.movement.iloc[0]["patients_past_nearer"] == pytest.approx(0.0)
+
+
+def test_round_table_warns_about_more_centres_and_stopping_teams_above_the_norm() -> None:
+    volumes = pd.DataFrame(
+        {"intervention": ["p", "p"], "site_id": ["A", "B"], "volume": [30.0, 26.0],
+         "source": ["known (2024: test)", "estimate: test"]}
+    )  # fmt: skip
+    # C forced open: a third centre, more than the two of today
+    more = round_table(10, eligible=["A", "B", "C"], open_sites=["C"], baseline_volume=volumes)
+    assert any("3 centres, more than the 2 of today" in w for w in more.solve().warnings)
+    # norm 21 stops A, which treats 30 a year today (known): at or above the norm
+    stop = round_table(21, baseline_volume=volumes).solve()
+    assert any("Site A stops although it treats 30 patients" in w for w in stop.warnings)
+
+
+def test_disruption_weight_weighs_instead_of_ordering() -> None:
+    # travel + w per team change on A and B: at norm 21 B alone (1010) or A alone (1350);
+    # both keep at norm 20 (850, no change)
+    weighted = round_table(20, objective="travel", stop_weight=500.0, start_weight=500.0)
+    result = weighted.solve()
+    assert result.objective_kind == "weighted" and result.offering() == ["A", "B"]
+    assert result.objective == pytest.approx(850.0)
+
+
+def test_infeasible_round_table_says_what_else_to_try() -> None:
+    hint = "new teams may start (a test hint)"
+    result = round_table(15, min_sites=3, infeasible_hints=[hint]).solve()
+    assert result.status == "infeasible"
+    assert hint in result.diagnosis
+    assert result.to_dict()["stops"] == [] and result.patients_moved() is None

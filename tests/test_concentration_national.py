@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from zorglandschap.landscape import Landscape
@@ -15,10 +22,12 @@ MAX_MINUTES = 90.0
 
 @pytest.fixture(scope="module")
 def pancreas_models(netherlands: Landscape) -> dict[int, ConcentrationModel]:
+    """The travel-only question on every site (the model before the round table's default)."""
     return {
         norm: landscape_model(
-            netherlands, "pancreas", norms=norm, per_region=1, max_minutes=MAX_MINUTES
-        )
+            netherlands, "pancreas", norms=norm, per_region=1, max_minutes=MAX_MINUTES,
+            objective="travel",
+        )  # fmt: skip
         for norm in (20, 40)
     }
 
@@ -106,8 +115,90 @@ def test_pc4_level_is_reported_too(pancreas: dict[int, ConcentrationResult]) -> 
 
 
 def test_infeasible_region_guarantee_is_diagnosed(netherlands: Landscape) -> None:
-    result = landscape_model(netherlands, "pancreas", norms=60, per_region=1).solve(time_limit=120)
+    result = landscape_model(
+        netherlands, "pancreas", norms=60, per_region=1, objective="travel"
+    ).solve(time_limit=120)
     assert result.status == "infeasible"
     text = "\n".join(result.diagnosis)
     assert "need 660 patients a year" in text
     assert "largest norm that can be met" in text
+
+
+# -- the round table's question (the default) ------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def make_run_concentrate() -> list[str]:
+    """The arguments of `make run`'s concentration step, read from the Makefile (so that the
+    test asks exactly the question `make run` asks), without its --map."""
+    recipe = (REPO / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    line = next(x for x in recipe.splitlines() if "zorglandschap concentrate" in x)
+    args = shlex.split(line.split("zorglandschap", 1)[1])
+    if "--map" in args:
+        i = args.index("--map")
+        del args[i : i + 2]
+    return args
+
+
+def run_json(args: list[str]) -> dict[str, Any]:
+    done = subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", *args, "--json"],
+        capture_output=True, text=True, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_make_run_keeps_at_most_todays_centres_each_at_the_norm_and_names_who_stops() -> None:
+    args = make_run_concentrate()
+    assert args[:3] == ["concentrate", "--intervention", "pancreas"] and "--per-roaz" in args
+    norm = float(args[args.index("--norm") + 1])
+    out = run_json(args)
+    assert out["status"] == "optimal" and out["objective_kind"] == "disruption"
+    today = {b["site_id"] for b in out["baseline"]}
+    chosen = {s["site_id"] for s in out["sites"]}
+    assert len(today) == 15 and len(chosen) <= len(today)
+    assert all(s["volume"] >= norm - 1e-6 for s in out["sites"])
+    # every team of today keeps or is named as stopping, with its volume today
+    stops = {s["site_id"] for s in out["stops"]}
+    assert chosen | stops == today and not chosen & stops
+    assert all(s["volume"] is not None for s in out["stops"])
+    # one centre per ROAZ region
+    assert len({s["region"] for s in out["sites"]}) == 11
+    # the eight UMC locations keep pancreatic surgery (as in the Netherlands today)
+    umcs = {"amc-amsterdam", "vu-mc-amsterdam", "lumc-leiden", "erasmus-mc-rotterdam",
+            "umc-utrecht", "radboudumc-nijmegen", "umc-groningen", "umc-maastricht"}  # fmt: skip
+    assert umcs <= chosen
+
+
+def test_norm_40_gives_fewer_centres_than_norm_20() -> None:
+    args = make_run_concentrate()
+    i = args.index("--norm")
+    at = {norm: run_json([*args[: i + 1], str(norm), *args[i + 2 :]]) for norm in (20, 40)}
+    assert len(at[40]["sites"]) < len(at[20]["sites"])
+    assert len(at[40]["stops"]) > len(at[20]["stops"])
+    assert at[40]["patients_moved"] > at[20]["patients_moved"]
+    assert all(s["volume"] >= 40 - 1e-6 for s in at[40]["sites"])
+
+
+@pytest.mark.parametrize("intervention", ["pancreas", "oesophagus", "lung"])
+def test_the_default_question_is_proven_optimal_at_the_norm(
+    netherlands: Landscape, intervention: str
+) -> None:
+    result = landscape_model(netherlands, intervention).solve(time_limit=300)
+    assert result.status == "optimal" and result.objective_kind == "disruption"
+    norm = float(result.sites["norm"].iloc[0])
+    offers = result.sites[result.sites["offers"]]
+    assert (offers["volume"] >= norm - 1e-6).all()
+
+
+def test_a_time_limit_holds_within_seconds(netherlands: Landscape) -> None:
+    # the travel question on every site takes ~10 s to prove; with one second the solve
+    # (start plans, cuts, MILP) stops within a few seconds and says feasible with its gap
+    model = landscape_model(netherlands, "pancreas", norms=20, per_region=1, objective="travel")
+    result = model.solve(time_limit=1)
+    assert result.status in ("feasible", "optimal")
+    assert result.seconds - result.build_seconds < 1 + 4.0
+    if result.status == "feasible":
+        assert result.gap is not None and result.gap > 0

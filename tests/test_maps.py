@@ -100,8 +100,9 @@ def test_map_renders_in_headless_chromium(utrecht_map_html: str, tmp_path: Path)
 
 @pytest.fixture(scope="module")
 def utrecht_plan(utrecht: Landscape) -> ConcentrationResult:
-    # the region's own share of the national pancreas volume (≈ 42 a year) at norm 10
-    return landscape_model(utrecht, "pancreas", norms=10).solve()
+    # the region's own share of the national pancreas volume (≈ 42 a year) at norm 10; the
+    # travel-only plan on every site (today's two teams stop, others start: both on the map)
+    return landscape_model(utrecht, "pancreas", norms=10, objective="travel").solve()
 
 
 def test_plan_map_shows_each_site_with_its_volume_against_the_norm(
@@ -137,12 +138,14 @@ def test_plan_map_same_inputs_same_bytes(
     utrecht: Landscape, utrecht_plan: ConcentrationResult
 ) -> None:
     first = map_html(concentration_map(utrecht_plan, utrecht))
-    again = landscape_model(utrecht, "pancreas", norms=10).solve()
+    again = landscape_model(utrecht, "pancreas", norms=10, objective="travel").solve()
     assert map_html(concentration_map(again, utrecht)) == first
 
 
 def test_no_plan_no_map(utrecht: Landscape) -> None:
-    infeasible = landscape_model(utrecht, "pancreas", norms=500, per_region=1).solve()
+    infeasible = landscape_model(
+        utrecht, "pancreas", norms=500, per_region=1, objective="travel"
+    ).solve()
     assert infeasible.status == "infeasible"
     with pytest.raises(ScenarioError, match="No plan to map: the solve ended 'infeasible'"):
         concentration_map(infeasible, utrecht)
@@ -159,7 +162,7 @@ def test_plan_map_renders_in_headless_chromium(
 
 def test_plan_map_of_several_interventions_has_a_layer_group_each(utrecht: Landscape) -> None:
     both = landscape_model(
-        utrecht, ["pancreas", "liver"], norms={"pancreas": 10, "liver": 10}
+        utrecht, ["pancreas", "liver"], norms={"pancreas": 10, "liver": 10}, objective="travel"
     ).solve()
     assert both.has_plan
     html = map_html(concentration_map(both, utrecht))

@@ -125,7 +125,8 @@ def test_shipped_concentration_scenario_loads(netherlands: Landscape) -> None:
     scenario = load_scenario(SCENARIOS / "hpb-centres-seh-24-7.toml", netherlands)
     model = scenario_model(netherlands, scenario)
     assert model.share_sites and len(model.interventions) == 2
-    # the candidates are the 76 sites with a 24/7 SEH in 2025
+    # a redesign (objective travel): the candidates are the 76 sites with a 24/7 SEH in 2025
+    assert scenario.concentration is not None and scenario.concentration.objective == "travel"
     assert all(len(c) == 76 for c in model.candidates.values())
 
 
@@ -134,9 +135,8 @@ def without_timing(text: str) -> dict[str, object]:
     import re
 
     data = json.loads(text)
-    for key in ("seconds", "build_seconds"):
-        data.pop(key)
-    data["solve_log"] = [re.sub(r"\d+(\.\d+)? s\b", "<t> s", line) for line in data["solve_log"]]
+    timing = data.pop("timing")
+    data["solve_log"] = [re.sub(r"\d+(\.\d+)? s\b", "<t> s", line) for line in timing["solve_log"]]
     return data
 
 
@@ -210,3 +210,94 @@ def test_numbers_in_the_table_follow_the_shared_checks(
     with pytest.raises(ScenarioError, match=r"concentration\.norms\.lung") as err:
         load_scenario(path, netherlands)
     assert str(path) in str(err.value)
+
+
+# -- each flag of the round-table question reaches the model (ROAZ Midden-Nederland) ---------
+#
+# Today two of the region's six hospitals operate on the pancreas: St. Antonius Nieuwegein and
+# UMC Utrecht; the region's own share of the national volume is about 42 patients a year.
+
+PANCREAS_ID = "pancreatoduodenectomy-whipple-pppd"
+TODAY = ["st-antonius-zh-nieuwegein", "umc-utrecht"]
+
+
+def utrecht_model(utrecht: Landscape, **flags: object) -> object:
+    from zorglandschap.scenario import ConcentrationFlags, concentration_model
+
+    question = ConcentrationFlags.parse(intervention=["pancreas"], **flags).question()
+    return concentration_model(utrecht, question)
+
+
+def test_round_table_candidates_are_todays_providers(utrecht: Landscape) -> None:
+    model = utrecht_model(utrecht, norm=10.0)
+    assert list(model.candidates[PANCREAS_ID]) == TODAY
+    assert model.instance.objective == "disruption"
+    # --objective travel: every site is a candidate (today's model)
+    travel = utrecht_model(utrecht, norm=10.0, objective="travel")
+    assert len(travel.candidates[PANCREAS_ID]) == len(utrecht.sites)
+    assert travel.instance.objective == "travel"
+    # --allow-new: new teams at hospitals with a 24/7 SEH (2025), today's teams too
+    new = utrecht_model(utrecht, norm=10.0, allow_new=True)
+    seh = utrecht.site_services(2025)["seh"]
+    expected = sorted(set(TODAY) | set(seh.index[seh == "24/7"]))
+    assert list(new.candidates[PANCREAS_ID]) == expected
+    # --eligible seh_24_7 without --allow-new: the providers that have one
+    kept = utrecht_model(utrecht, norm=10.0, eligible="seh_24_7")
+    assert set(kept.candidates[PANCREAS_ID]) == set(TODAY) & set(seh.index[seh == "24/7"])
+
+
+def test_open_close_bounds_weight_and_closest_reach_the_model(utrecht: Landscape) -> None:
+    model = utrecht_model(
+        utrecht, norm=10.0, open_sites=["meander-mc-amersfoort"], closed_sites=["umc-utrecht"],
+        min_sites=1, max_sites=2, closest=True,
+    )  # fmt: skip
+    spec = model.specs[PANCREAS_ID]
+    assert spec.force_open == {"meander-mc-amersfoort"}
+    assert "meander-mc-amersfoort" in model.candidates[PANCREAS_ID]  # a forced site is one
+    assert "umc-utrecht" not in model.candidates[PANCREAS_ID]
+    assert (spec.min_sites, spec.max_sites) == (1, 2)
+    assert model.instance.closest_assignment
+    weighted = utrecht_model(utrecht, norm=10.0, disruption_weight=250.0)
+    assert weighted.instance.objective == "travel"  # weighed, not ordered
+    assert (weighted.instance.stop_weight, weighted.instance.start_weight) == (250.0, 250.0)
+    assert list(weighted.candidates[PANCREAS_ID]) == TODAY  # still today's providers
+
+
+def test_utrecht_round_table_keeps_both_teams_until_the_norm_forbids(utrecht: Landscape) -> None:
+    both = utrecht_model(utrecht, norm=15.0).solve()
+    assert both.status == "optimal" and both.offering() == TODAY
+    one = utrecht_model(utrecht, norm=25.0).solve()  # 2 x 25 > 42: one team stops
+    assert one.status == "optimal" and len(one.offering()) == 1
+    stops = one.to_dict()["stops"]
+    assert len(stops) == 1 and stops[0]["site_id"] in TODAY
+    # the patients whose hospital today is the stopping one (its modelled catchment, the
+    # nearest of today's two) all change hospital, and nobody else
+    from zorglandschap.baseline import estimate_catchment_volumes
+
+    model = utrecht_model(utrecht, norm=25.0)
+    catchment = estimate_catchment_volumes(model.demand[PANCREAS_ID], model.pairs, TODAY)
+    moved = one.movement.iloc[0]["patients_moved"]
+    assert moved == pytest.approx(catchment[stops[0]["site_id"]], rel=1e-6) and moved > 0
+
+
+def test_scenario_files_take_the_same_keys(netherlands: Landscape, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        'name = "x"\n[concentration]\ninterventions = ["pancreas"]\nobjective = "disruption"\n'
+        "allow_new = true\ndisruption_weight = 300\nmin_sites = 15\nmax_sites = 18\n"
+        'open_sites = ["zuyderland-mc-heerlen"]\nclosed_sites = ["umc-utrecht"]\n',
+    )
+    question = load_scenario(path, netherlands).concentration
+    assert question is not None
+    assert (question.objective, question.allow_new, question.disruption_weight) == (
+        "disruption", True, 300.0,
+    )  # fmt: skip
+    bad = write(tmp_path, 'name = "x"\n[concentration]\ninterventions = ["lung"]\n'
+                'objective = "fastest"\n', "bad.toml")  # fmt: skip
+    with pytest.raises(ScenarioError, match="concentration.objective"):
+        load_scenario(bad, netherlands)
+    unknown = write(tmp_path, 'name = "x"\n[concentration]\ninterventions = ["pancreas"]\n'
+                    'open_sites = ["radbodumc-nijmegen"]\n', "unknown.toml")  # fmt: skip
+    with pytest.raises(ScenarioError, match="closest: radboudumc-nijmegen") as err:
+        scenario_model(netherlands, load_scenario(unknown, netherlands))
+    assert str(unknown) in str(err.value)

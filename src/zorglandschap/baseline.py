@@ -14,7 +14,10 @@ record types. This module turns them into a baseline per intervention id:
   :func:`unmapped_providers`, never guessed;
 * known volumes are the most recent ``annual_volume`` for that site and intervention family, with
   year and source; :func:`estimate_catchment_volumes` estimates the others as the modelled demand
-  whose nearest baseline provider is that site, labelled ``estimate``.
+  whose nearest baseline provider is that site, labelled ``estimate``;
+* :func:`baseline_coverage` compares the sites found with the number of hospitals that perform
+  the intervention nationally (:data:`PROVIDER_COUNTS`, read from the curated national counts),
+  and :func:`baseline_warnings` says where the baseline is incomplete, unplaced or old.
 """
 
 from __future__ import annotations
@@ -56,6 +59,35 @@ PROVIDER_LABELS: dict[str, tuple[str, ...]] = {
     "rectal-cancer-resection": ("Rectal cancer surgery",),
     "vulvar-cancer-surgery": ("Vulvar cancer surgery",),
     "radical-prostatectomy": ("Radical prostatectomy",),
+}
+
+#: How many hospitals perform each intervention nationally, and where that count is from (an
+#: editorial reading of the curated records: the ``national_count`` rows of
+#: complex_care_providers.csv and the notes of norms.csv). A baseline is compared with it to
+#: tell a complete provider list from a partial one; interventions without a count are
+#: treated as partial.
+PROVIDER_COUNTS: dict[str, tuple[int, str]] = {
+    "pancreatoduodenectomy-whipple-pppd": (15, "IKNL 2021: 15 hospitals"),
+    "pancreatic-resection-all-types-iza-tranche-1": (15, "IKNL 2021: 15 hospitals"),
+    "oesophagectomy-for-cancer": (
+        16,
+        "NZa 2024 on 2022 data: 16 hospitals did oesophageal/stomach resections",
+    ),
+    "gastrectomy-for-cancer": (
+        16,
+        "NZa 2024 on 2022 data: 16 hospitals did oesophageal/stomach resections",
+    ),
+    "oesophageal-gastric-cancer-resections-combined-iza-tranche-1": (
+        16,
+        "NZa 2024 on 2022 data: 16 hospitals did oesophageal/stomach resections",
+    ),
+    "liver-resection": (33, "DHBA 2014-2017: 33 centres"),
+    "rectal-cancer-resection": (61, "Kompas in Zorg 2023: 61 hospitals"),
+    "partial-nephrectomy-kidney-cancer": (38, "Kompas in Zorg 2023: 38 hospitals"),
+    "lung-cancer-resection-iza-tranche-1": (
+        42,
+        "NZa 2024: 42 hospitals did lung-cancer resections",
+    ),
 }
 
 _OFFER_TYPES = ("provider_volume", "provider_listed", "provider_below_norm")
@@ -112,6 +144,7 @@ def baseline_providers(
     *,
     since: int | None = None,
     settings: Settings = DEFAULT_SETTINGS,
+    everywhere: bool = False,
 ) -> pd.DataFrame:
     """Sites that offer ``intervention`` today, with the most recent known volume.
 
@@ -126,6 +159,9 @@ def baseline_providers(
         ``settings.concentration.baseline_since_year``).
     settings
         Settings.
+    everywhere
+        Count every site the records name, also those outside ``landscape`` (a regional
+        extract keeps the national records): the national baseline.
 
     Returns
     -------
@@ -139,7 +175,7 @@ def baseline_providers(
     for r in _records(landscape.providers, intervention).itertuples(index=False):
         ids = [s for s in str(r.site_ids).split(";") if s and s != "nan"]
         for sid in ids:
-            if sid in site_index:
+            if everywhere or sid in site_index:
                 _weigh(evidence, r, sid, shared=len(ids) > 1, start=start)
     rows = []
     for sid in sorted(evidence.offers):
@@ -236,3 +272,109 @@ def estimate_catchment_volumes(
     joined = nearest.astype({"demand_id": str}).merge(d, on="demand_id", how="inner")
     vol = joined.groupby("site_id")["d"].sum()
     return vol.reindex(prov, fill_value=0.0).astype(float)
+
+
+@dataclass(frozen=True)
+class BaselineCoverage:
+    """How much of today's provision of an intervention the baseline names.
+
+    Attributes
+    ----------
+    intervention
+        Intervention id.
+    named
+        Sites the baseline names (:func:`baseline_providers`).
+    national
+        Hospitals that perform it nationally (:data:`PROVIDER_COUNTS`), None when unknown.
+    national_source
+        Where ``national`` is from.
+    unplaced
+        Provider records without a site id (:func:`unmapped_providers`).
+    min_share
+        The share of ``national`` the baseline must name to count as complete.
+    """
+
+    intervention: str
+    named: int
+    national: int | None
+    national_source: str
+    unplaced: tuple[str, ...]
+    min_share: float
+
+    @property
+    def complete(self) -> bool:
+        """True when the baseline names at least ``min_share`` of the national count (a
+        round table may then take today's providers as the candidates)."""
+        return (
+            self.named > 0
+            and self.national is not None
+            and self.named >= self.min_share * self.national
+        )
+
+
+def baseline_coverage(
+    landscape: Landscape, intervention: str, *, settings: Settings = DEFAULT_SETTINGS
+) -> BaselineCoverage:
+    """The baseline of ``intervention`` against the national count of its providers (on a
+    regional extract too: the question is whether the records name today's providers, which
+    is a national matter).
+
+    >>> from zorglandschap.landscape import load_landscape
+    >>> c = baseline_coverage(load_landscape(), "oesophagectomy-for-cancer")
+    >>> c.named, c.national, c.complete
+    (9, 16, True)
+    """
+    named = len(baseline_providers(landscape, intervention, settings=settings, everywhere=True))
+    national, source = PROVIDER_COUNTS.get(intervention, (None, ""))
+    return BaselineCoverage(
+        intervention=intervention,
+        named=named,
+        national=national,
+        national_source=source,
+        unplaced=tuple(unmapped_providers(landscape, intervention)),
+        min_share=settings.concentration.baseline_min_share,
+    )
+
+
+def baseline_warnings(
+    coverage: BaselineCoverage,
+    providers: pd.DataFrame,
+    *,
+    label: str,
+    year: int,
+    max_age: int,
+) -> list[str]:
+    """What a planner should know about a baseline: unnamed, partial or unplaced providers,
+    and provider records or known volumes older than ``max_age`` years before ``year``.
+
+    ``providers`` is :func:`baseline_providers`' table; ``label`` names the intervention.
+    """
+    lines = []
+    c = coverage
+    if c.national is not None and c.named < c.national:
+        lines.append(
+            f"{label}: the data name {c.named} of the {c.national} hospitals that perform it "
+            f"({c.national_source}); the others are not in the baseline."
+        )
+    if c.unplaced:
+        lines.append(
+            f"{label}: provider record(s) without a site, left out of the baseline: "
+            f"{'; '.join(c.unplaced)}."
+        )
+    limit = year - max_age
+    years = [int(y) for y in providers["record_year"].dropna()]
+    if years and max(years) < limit:
+        lines.append(
+            f"{label}: the latest provider record is from {max(years)}, more than {max_age} "
+            f"years before {year}: today's providers may have changed."
+        )
+    vol = providers.dropna(subset=["volume"])
+    old = vol[[(y or 0) < limit for y in vol["volume_year"]]]
+    if len(old):
+        span = sorted({int(y) for y in old["volume_year"] if y})
+        when = f"{span[0]}" if len(span) == 1 else f"{span[0]}-{span[-1]}"
+        lines.append(
+            f"{label}: {len(old)} of the {len(providers)} volumes known today are from {when}, "
+            f"more than {max_age} years before {year}."
+        )
+    return lines

@@ -26,7 +26,7 @@ from zorglandschap.checks import (
     check_value,
 )
 from zorglandschap.errors import InputError, ScenarioError
-from zorglandschap.vocab import REGIME_NAMES, TIME_BLOCKS, RegimeName, RivmMeasure
+from zorglandschap.vocab import REGIME_NAMES, TIME_BLOCKS, EligibleRule, RegimeName, RivmMeasure
 
 __all__ = ["DEFAULT_SETTINGS", "TIME_BLOCKS", "Settings"]
 
@@ -220,6 +220,28 @@ class ConcentrationSettings:
     #: Provider records from this year on (or open ended / undated) count as "offers today" in
     #: the baseline (zorglandschap.baseline). Assumption: a ten-year window before 2025.
     baseline_since_year: int = 2015
+    #: The round-table objective (``objective = "disruption"``) minimises the disruption
+    #: K x (teams that stop + teams that start) + patients who change hospital, then travel
+    #: with the disruption held at its optimum; K = this share of the intervention's norm, in
+    #: patients a year (norm 20: a team change weighs 5 patients on top of its own patients,
+    #: who all change hospital). Assumption, chosen on the national pancreas instances at norms
+    #: 20-50: shares 0 to 0.25 give the same plans, 0.5 and more keep teams at exactly the norm
+    #: by sending patients past nearer centres (norm 40: 15 centres, 106 patients moved,
+    #: against 13 and 69; bench/RESULTS.md, "Round-table objective").
+    team_weight_share: float = 0.25
+    #: Where a round-table question allows new teams (``allow_new``), the sites that may start
+    #: one: those with a 24/7 SEH in the question's site state (complications after complex
+    #: surgery need the emergency department at night). Assumption.
+    new_team_eligible: EligibleRule = "seh_24_7"
+    #: A baseline (provider records, known volumes) older than this many years before the site
+    #: state's year is flagged in the result's warnings. Assumption (the issue's five years).
+    baseline_max_age_years: int = 5
+    #: A baseline that names at least this share of the hospitals that perform an intervention
+    #: nationally (zorglandschap.baseline.PROVIDER_COUNTS) counts as complete: a round-table
+    #: question then takes today's providers as its candidates. Below it (or with no national
+    #: count) the candidates are the new-team sites plus the named ones, and only the named
+    #: teams count as stopping. Assumption.
+    baseline_min_share: float = 0.5
 
 
 @dataclass(frozen=True)

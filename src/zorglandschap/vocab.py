@@ -68,6 +68,11 @@ GUARANTEE_LAYERS: tuple[GuaranteeLayer, ...] = get_args(GuaranteeLayer)
 DemandLevel = Literal["municipality", "pc4"]
 DEMAND_LEVELS: tuple[DemandLevel, ...] = get_args(DemandLevel)
 
+#: Objectives of a concentration question: ``disruption`` (the round table's: disruption
+#: first — teams that stop or start, patients who change hospital — then travel) or ``travel``.
+ConcentrationObjective = Literal["disruption", "travel"]
+CONCENTRATION_OBJECTIVES: tuple[ConcentrationObjective, ...] = get_args(ConcentrationObjective)
+
 #: Named candidate-site rules of a concentration model (or an explicit list of site ids).
 EligibleRule = Literal["all", "seh_24_7", "seh"]
 ELIGIBLE_RULES: tuple[EligibleRule, ...] = get_args(EligibleRule)

@@ -1,20 +1,30 @@
-"""``zorglandschap concentrate``: which sites offer a complex intervention under its norm."""
+"""``zorglandschap concentrate``: which sites offer a complex intervention under its norm.
+
+The flags fill one :class:`~zorglandschap.scenario.ConcentrationFlags` (the question's rules
+live there, the same as a scenario file's); this module only checks where the outputs go,
+shows a progress line while the model solves, and prints the plan in a planner's words.
+Exit codes: 0 a plan, 1 no plan (infeasible, or none in time; with and without ``--json``),
+2 a bad flag or file, 3 an output that cannot be written.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from zorglandschap.cli._progress import SolveProgress
 from zorglandschap.cli.app import JsonOption, RegionsOption, app, console
-from zorglandschap.errors import OutputError
+from zorglandschap.errors import EXIT_NO_PLAN, OutputError
 from zorglandschap.landscape import load_landscape
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from zorglandschap.landscape import Landscape
     from zorglandschap.optimise import ConcentrationResult
 
@@ -47,12 +57,54 @@ DemandOption = Annotated[
     str | None,
     typer.Option("--demand", help="Demand level solved on: municipality (default) or pc4."),
 ]
+ObjectiveOption = Annotated[
+    str | None,
+    typer.Option(
+        "--objective",
+        help="disruption (default: today's teams, as few stopping and as few patients "
+        "changing hospital as possible, then least travel) or travel (least travel, every "
+        "site a candidate).",
+    ),
+]
+DisruptionWeightOption = Annotated[
+    float | None,
+    typer.Option(
+        "--disruption-weight",
+        help="Weigh instead of order: travel + W patient-minutes a year per team that stops "
+        "or starts.",
+    ),
+]
+AllowNewOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--allow-new",
+        help="Let new teams start (at sites with a 24/7 SEH, or those of --eligible).",
+    ),
+]
 EligibleOption = Annotated[
     str | None,
-    typer.Option("--eligible", help="Candidate sites: all (default), seh_24_7 or seh (2025)."),
+    typer.Option(
+        "--eligible",
+        help="all, seh_24_7 or seh (2025): with --objective travel the candidates; else the "
+        "providers that may continue, or with --allow-new where new teams may start.",
+    ),
 ]
 ClosestOption = Annotated[
     bool | None, typer.Option("--closest", help="Patients go to their nearest offering site.")
+]
+MinSitesOption = Annotated[
+    int | None, typer.Option("--min-sites", help="At least N offering sites.")
+]
+MaxSitesOption = Annotated[
+    int | None, typer.Option("--max-sites", help="At most N offering sites.")
+]
+OpenOption = Annotated[
+    list[str] | None,
+    typer.Option("--open", help="A site that must offer it (site id; repeat for several)."),
+]
+CloseOption = Annotated[
+    list[str] | None,
+    typer.Option("--close", help="A site that may not offer it (site id; repeat)."),
 ]
 ScenarioOption = Annotated[
     Path | None,
@@ -75,7 +127,7 @@ GapOption = Annotated[
     ),
 ]
 CsvOption = Annotated[
-    Path | None, typer.Option("--csv", help="Folder to write sites/flows/indicators CSV.")
+    Path | None, typer.Option("--csv", help="Folder to write the plan's tables to as CSV.")
 ]
 MapOption = Annotated[
     Path | None,
@@ -101,8 +153,15 @@ def concentrate_command(
     per_iza: PerIzaOption = None,
     scale: ScaleOption = None,
     demand: DemandOption = None,
+    objective: ObjectiveOption = None,
+    disruption_weight: DisruptionWeightOption = None,
+    allow_new: AllowNewOption = None,
     eligible: EligibleOption = None,
     closest: ClosestOption = None,
+    min_sites: MinSitesOption = None,
+    max_sites: MaxSitesOption = None,
+    open_site: OpenOption = None,
+    close_site: CloseOption = None,
     scenario: ScenarioOption = None,
     solver: SolverOption = None,
     time_limit: TimeLimitOption = None,
@@ -121,12 +180,16 @@ def concentrate_command(
         scenario_model,
     )
 
-    # the flags are checked (the question object's rules) before the slower data load
+    # the flags and the output paths are checked before the slower data load
     flags = ConcentrationFlags.parse(
         intervention=intervention, norm=norm, max_minutes=max_minutes, per_roaz=per_roaz,
-        per_iza=per_iza, scale=scale, demand=demand, eligible=eligible, closest=closest,
-        scenario=scenario, solver=solver, time_limit=time_limit, gap=gap,
+        per_iza=per_iza, scale=scale, demand=demand, objective=objective,
+        disruption_weight=disruption_weight, allow_new=allow_new, eligible=eligible,
+        closest=closest, min_sites=min_sites, max_sites=max_sites, open_sites=open_site,
+        closed_sites=close_site, scenario=scenario, solver=solver, time_limit=time_limit,
+        gap=gap,
     )  # fmt: skip
+    check_outputs(csv=csv, map_path=map_path, gpkg=gpkg)
     landscape = load_landscape(regions)
     if flags.scenario is not None:
         asked = load_scenario(flags.scenario, landscape)
@@ -135,73 +198,199 @@ def concentrate_command(
     else:
         model = concentration_model(landscape, flags.question())
         title = ""
-    result = model.solve(solver=flags.solver, time_limit=flags.time_limit, gap=flags.gap)
-    if csv is not None:
-        result.to_csv(csv)
-    if map_path is not None or gpkg is not None:
-        _write_plan_outputs(result, landscape, map_path=map_path, gpkg=gpkg)
+    with SolveProgress(model.interventions) as progress:
+        result = model.solve(
+            solver=flags.solver, time_limit=flags.time_limit, gap=flags.gap, progress=progress
+        )
+    _write_outputs(result, landscape, csv=csv, map_path=map_path, gpkg=gpkg)
     if as_json:
         typer.echo(result.to_json())
-        return
-    _print_plan(result, title)
-    if result.status == "infeasible":
-        raise typer.Exit(1)
+    else:
+        print_plan(result, title)
+    if not result.has_plan:
+        raise typer.Exit(EXIT_NO_PLAN)
 
 
-def _print_plan(result: ConcentrationResult, title: str) -> None:
-    """The plan for people: one line, the offering sites, the diagnosis."""
-    d = result.to_dict()
-    gap_text = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
-
-    def minutes(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.1f}"
-
-    if title:
-        console.print(f"scenario: {escape(title)}", highlight=False)
-    console.print(
-        f"[bold]{', '.join(result.interventions)}[/]: {result.status} (gap {gap_text}, "
-        f"{d['seconds']:.1f} s, {result.solver}); {len(d['sites'])} site(s); mean "
-        f"{minutes(d['mean_minutes'])} min, P90 {minutes(d['p90_minutes'])} min, "
-        f"max {minutes(d['max_minutes'])} min."
-    )
-    if d["sites"]:
-        table = Table(title="Offering sites")
-        for column in ("intervention", "site", "region", "volume", "norm", "change"):
-            table.add_column(column, justify="right" if column in ("volume", "norm") else "left")
-        for site in d["sites"]:
-            table.add_row(
-                site["intervention"], site["name"], str(site["region"]),
-                f"{site['volume']:.1f}", f"{site['norm']:g}", site["change"],
-            )  # fmt: skip
-        console.print(table)
-    for line in d["diagnosis"]:
-        console.print(f"- {escape(line)}", highlight=False, soft_wrap=True)
+# -- outputs ---------------------------------------------------------------------------------
 
 
-def _write_plan_outputs(
-    result: ConcentrationResult, landscape: Landscape, *, map_path: Path | None, gpkg: Path | None
+def check_outputs(*, csv: Path | None, map_path: Path | None, gpkg: Path | None) -> None:
+    """Refuse, before any computation, output paths that cannot be written: an empty path, a
+    folder given for a file (or a file for the CSV folder), a parent that is a file, a name
+    the file system refuses (too long). The folders are made here.
+
+    Raises
+    ------
+    OutputError
+        Naming the option and the path.
+    """
+    for flag, path, folder in (("--csv", csv, True), ("--map", map_path, False),
+                               ("--gpkg", gpkg, False)):  # fmt: skip
+        if path is None:
+            continue
+        if str(path).strip() in ("", "."):
+            raise OutputError(
+                f"{flag}: got an empty path; give a {'folder' if folder else 'file'} path, "
+                f"e.g. {'plan/' if folder else 'maps/plan.html'}."
+            )
+        try:
+            _check_output(flag, path, folder=folder)
+        except OSError as exc:
+            raise OutputError(
+                f"{flag}: cannot write {exc.filename or path}: {exc.strerror or exc}; give a "
+                "path in a folder you can write to."
+            ) from None
+
+
+def _check_output(flag: str, path: Path, *, folder: bool) -> None:
+    """One output path: its kind, its folder made, its name tried (OSError when refused)."""
+    if folder and path.exists() and not path.is_dir():
+        raise OutputError(f"{flag}: {path} is a file, not a folder; give a folder path.")
+    if not folder and path.is_dir():
+        raise OutputError(f"{flag}: {path} is a folder; give a file path in it.")
+    where = path if folder else path.parent
+    for parent in (where, *where.parents):
+        if parent.exists() and not parent.is_dir():
+            raise OutputError(
+                f"{flag}: cannot write {path}: {parent} is a file, not a folder; give a path "
+                "in a folder you can write to."
+            )
+    where.mkdir(parents=True, exist_ok=True)
+    if not folder:
+        # the file system's limits on the name itself (too long, a character it refuses)
+        probe = path.with_name(path.name + ".zl-check")
+        probe.touch()
+        probe.unlink()
+
+
+def _write_outputs(
+    result: ConcentrationResult,
+    landscape: Landscape,
+    *,
+    csv: Path | None,
+    map_path: Path | None,
+    gpkg: Path | None,
 ) -> None:
-    """Write the plan's map and/or GeoPackage; the notes go to stderr (stdout may be JSON)."""
+    """Write the plan's CSV tables, map and GeoPackage (each atomically); without a plan write
+    nothing, so the files of an earlier plan stay, and say so. Notes go to stderr."""
     from zorglandschap.maps import concentration_layers, concentration_map, save_layers, save_map
 
     err = Console(stderr=True)
-    wanted = [(path, kind) for path, kind in ((map_path, "map"), (gpkg, "GeoPackage")) if path]
+    wanted = [
+        (path, kind)
+        for path, kind in ((csv, "CSV"), (map_path, "map"), (gpkg, "GeoPackage"))
+        if path is not None
+    ]
     if not result.has_plan:
         for path, kind in wanted:
             err.print(
                 f"no {kind} written to {escape(str(path))}: the solve ended {result.status}, "
-                "there is no plan to draw (see the diagnosis)."
+                "there is no plan (see the diagnosis); files already there are left as they "
+                "were.",
+                highlight=False,
             )
         return
     try:
+        if csv is not None:
+            written = result.to_csv(csv)
+            err.print(f"wrote {len(written)} CSV files to {escape(str(csv))}.", highlight=False)
         if map_path is not None:
-            written = save_map(concentration_map(result, landscape), map_path)
-            err.print(f"wrote {escape(str(written))}: open it in a browser.")
+            written_map = save_map(concentration_map(result, landscape), map_path)
+            err.print(f"wrote {escape(str(written_map))}: open it in a browser.", highlight=False)
         if gpkg is not None:
-            written = save_layers(concentration_layers(result, landscape), gpkg)
-            err.print(f"wrote {escape(str(written))}: layers municipalities, flows, sites.")
+            written_gpkg = save_layers(concentration_layers(result, landscape), gpkg)
+            err.print(
+                f"wrote {escape(str(written_gpkg))}: layers municipalities, flows, sites.",
+                highlight=False,
+            )
     except OSError as exc:
         raise OutputError(
             f"Cannot write {exc.filename or map_path or gpkg}: {exc.strerror or exc}; give a "
             "file path in a folder you can write to."
         ) from None
+
+
+# -- the plan for people ---------------------------------------------------------------------
+
+#: Words for the objective kinds, in the headline.
+_OBJECTIVE_WORDS = {
+    "disruption": "disruption first (teams that stop or start, patients who change hospital), "
+    "then travel",
+    "weighted": "travel plus weighted team changes",
+    "travel": "least travel",
+}
+
+
+def print_plan(result: ConcentrationResult, title: str) -> None:
+    """The plan for people: a headline, then per intervention the centres today and in the
+    plan, who keeps, starts and stops, the patients who change hospital; then the warnings
+    and the diagnosis."""
+    d = result.to_dict()
+    gap_text = "n/a" if d["gap"] is None else f"{100 * d['gap']:.3f} %"
+    if title:
+        console.print(f"scenario: {escape(title)}", highlight=False)
+    console.print(
+        f"[bold]{escape(', '.join(result.interventions))}[/]: {result.status} (gap {gap_text}, "
+        f"{result.seconds:.1f} s, {result.solver}); objective: "
+        f"{_OBJECTIVE_WORDS.get(result.objective_kind, result.objective_kind)}.",
+        highlight=False,
+    )
+    if result.has_plan:
+        console.print(
+            f"travel: mean {_minutes(d['mean_minutes'])} min, P90 {_minutes(d['p90_minutes'])} "
+            f"min, max {_minutes(d['max_minutes'])} min.",
+            highlight=False,
+        )
+        for p in result.interventions:
+            _print_intervention(result, p)
+    for line in result.warnings:
+        console.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
+    for line in result.diagnosis:
+        console.print(f"- {escape(line)}", highlight=False, soft_wrap=True)
+
+
+def _minutes(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def _print_intervention(result: ConcentrationResult, p: str) -> None:
+    """One intervention's centres: today against the plan, and the patients who move."""
+    move = result.movement[result.movement["intervention"] == p]
+    sites = result.sites[result.sites["intervention"] == p]
+    if not move.empty:
+        m = move.iloc[0]
+        today = f"today {m['sites_today']}" if m["sites_today"] else "today unknown"
+        console.print(
+            f"[bold]{escape(p)}[/]: {m['sites_plan']} centres ({today}): {m['keeps']} keep, "
+            f"{m['starts']} start, {m['stops']} stop; {m['patients_moved']:.1f} of "
+            f"{m['patients']:.1f} patients a year change hospital, "
+            f"{m['patients_past_nearer']:.1f} are sent past a nearer offering centre.",
+            highlight=False,
+        )
+    table = Table(title=f"{p}: centres today and in the plan")
+    for column in ("site", "region", "today", "plan", "norm", "change"):
+        table.add_column(column, justify="right" if column in ("today", "plan", "norm") else "left")
+    order = sites.assign(_o=sites["change"].map({"stops": 1}).fillna(0)).sort_values(
+        ["_o", "site_id"]
+    )
+    for r in order.itertuples(index=False):
+        table.add_row(
+            escape(str(r.name)), escape(str(r.region)), _today_text(r, result.baseline),
+            f"{r.volume:.1f}" if r.offers else "-", f"{r.norm:g}", str(r.change) or "-",
+        )  # fmt: skip
+    console.print(table)
+
+
+def _today_text(row: Any, baseline: pd.DataFrame) -> str:
+    """Today's volume of a site: known (year) or estimated (est.), or blank."""
+    if baseline.empty:
+        return ""
+    b = baseline[
+        (baseline["intervention"] == row.intervention) & (baseline["site_id"] == row.site_id)
+    ]
+    if b.empty:
+        return ""
+    r = b.iloc[0]
+    if r["volume_kind"] == "known":
+        return f"{r['volume']:.0f} ({r['volume_year'] or '?'})"
+    return f"~{r['volume']:.0f} (est.)"

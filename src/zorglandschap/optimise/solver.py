@@ -39,10 +39,10 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pulp
 
@@ -276,22 +276,70 @@ def start_values(variables: list[pulp.LpVariable], start: StartPlan) -> list[flo
     return [float(by_handle.get(v, 0.0)) for v in variables]
 
 
-class _HiGHSWithStart(pulp.HiGHS):
-    """PuLP's HiGHS API, handing HiGHS a start plan before it runs (PuLP's has no warm start)."""
+#: A progress report during a MIP solve: seconds into the solve, the best plan's objective and
+#: the best bound so far (None before there is one), both without the objective's constant.
+Progress = Callable[[float, float | None, float | None], None]
 
-    def __init__(self, *args: object, start: StartPlan, **kwargs: object) -> None:
+#: Least wall time between two progress reports, seconds (a report per node would slow HiGHS).
+_PROGRESS_EVERY = 0.25
+
+
+class _HiGHSWithStart(pulp.HiGHS):
+    """PuLP's HiGHS API for a MIP: it hands HiGHS the objective's constant term (PuLP leaves
+    it out, so HiGHS would measure its relative gap on another number than the one reported),
+    a start plan (PuLP's has no warm start) and, when asked, reports the progress."""
+
+    def __init__(
+        self,
+        *args: object,
+        start: StartPlan | None,
+        progress: Progress | None = None,
+        **kwargs: object,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.start = start
+        self.progress = progress
 
     def callSolver(self, lp: pulp.LpProblem) -> None:  # noqa: N802 - PuLP's name
         import highspy
 
-        values = start_values(lp.variables(), self.start)
-        solution = highspy.HighsSolution()
-        solution.col_value = values
-        solution.value_valid = True
-        lp.solverModel.setSolution(solution)
-        lp.solverModel.run()
+        highs = lp.solverModel
+        highs.changeObjectiveOffset(float(lp.objective.constant or 0.0))
+        if self.start:
+            solution = highspy.HighsSolution()
+            solution.col_value = start_values(lp.variables(), self.start)
+            solution.value_valid = True
+            highs.setSolution(solution)
+        if self.progress is not None:
+            highs.cbMipInterrupt.subscribe(_reporter(self.progress))
+        try:
+            highs.run()
+        finally:
+            if self.progress is not None:
+                highs.cbMipInterrupt.clear()
+
+
+def _reporter(progress: Progress) -> Callable[[Any], None]:
+    """A HiGHS MIP-interrupt callback that calls ``progress`` at most every
+    :data:`_PROGRESS_EVERY` seconds; it never interrupts the solve, and an error in
+    ``progress`` never stops it either."""
+    last = [-math.inf]
+
+    def report(event: Any) -> None:
+        out = event.data_out
+        now = float(out.running_time)
+        if now - last[0] < _PROGRESS_EVERY:
+            return
+        last[0] = now
+        primal, dual = float(out.mip_primal_bound), float(out.mip_dual_bound)
+        with contextlib.suppress(Exception):
+            progress(
+                now,
+                primal if math.isfinite(primal) and abs(primal) < 1e300 else None,
+                dual if math.isfinite(dual) and abs(dual) < 1e300 else None,
+            )
+
+    return report
 
 
 #: What a solver run reports besides PuLP's statuses: stopped on its time limit, best bound,
@@ -309,6 +357,7 @@ def _run_highs(
     start: StartPlan | None,
     relax: bool,
     is_mip: bool,
+    progress: Progress | None = None,
 ) -> _Run:
     """Solve with HiGHS through its API (quiet; tolerances and limit never overridden)."""
     extra = {
@@ -324,8 +373,8 @@ def _run_highs(
         "gapAbs": 1e-9,
         "threads": threads,
     }
-    if start and is_mip:
-        cmd = _HiGHSWithStart(start=start, **kwargs, **extra)
+    if is_mip:
+        cmd = _HiGHSWithStart(start=start, progress=progress, **kwargs, **extra)
     else:
         cmd = pulp.HiGHS(**kwargs, **extra)
     use_highs_threads(threads)
@@ -388,6 +437,7 @@ def solve_problem(
     start: StartPlan | None = None,
     relax: bool = False,
     settings: Settings = DEFAULT_SETTINGS,
+    progress: Progress | None = None,
 ) -> SolveOutcome:
     """Solve a PuLP problem (minimisation) and report an honest outcome.
 
@@ -416,6 +466,10 @@ def solve_problem(
         describes the relaxation.
     settings
         Settings object.
+    progress
+        Called during a HiGHS MIP solve, at most every quarter second, with the seconds into
+        the solve, the incumbent's objective and the best bound (without the objective's
+        constant term); CBC and LP solves never call it.
 
     Returns
     -------
@@ -434,7 +488,7 @@ def solve_problem(
     if name == "highs":
         time_limited, bound, solver_objective = _run_highs(
             problem, limit=limit, tol=tol, threads=n_threads, options=highs_options,
-            start=start, relax=relax, is_mip=is_mip,
+            start=start, relax=relax, is_mip=is_mip, progress=progress,
         )  # fmt: skip
     else:
         time_limited, bound, solver_objective = _run_cbc(

@@ -8,12 +8,18 @@ or, later, a web form. One function, :func:`concentration_model`, turns a questi
 model on a landscape, its site state and its settings. A new option is added in these two
 places only.
 
+The default question is the round table's (``objective = "disruption"``): which of today's
+teams continue so that each meets the norm, with as few teams stopping and as few patients
+changing hospital as possible, and then as little travel as possible; new teams only with
+``allow_new``. ``objective = "travel"`` asks the older question: the least travel, every
+eligible site a candidate.
+
 Examples
 --------
 >>> flags = ConcentrationFlags(intervention=["pancreas"], norm=20, per_roaz=1)
 >>> question = flags.question()
->>> question.norms, question.per_region, question.region
-({'pancreas': 20.0}, 1, 'roaz')
+>>> question.norms, question.per_region, question.region, question.objective
+({'pancreas': 20.0}, 1, 'roaz', 'disruption')
 >>> ConcentrationFlags.parse(intervention=["lung"], per_roaz=1, per_iza=1)
 Traceback (most recent call last):
 ...
@@ -29,11 +35,21 @@ from typing import TYPE_CHECKING, Any, Protocol
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_core import ErrorDetails
 
-from zorglandschap.checks import Count, Gap, Minutes, Norm, Scale, Seconds, Volume, describe
+from zorglandschap.checks import (
+    Count,
+    Gap,
+    Minutes,
+    Norm,
+    Scale,
+    Seconds,
+    Volume,
+    Weight,
+    describe,
+)
 from zorglandschap.demand import resolve_intervention
 from zorglandschap.errors import ScenarioError, problems_to_error
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.vocab import DemandLevel, EligibleRule, GuaranteeLayer
+from zorglandschap.vocab import ConcentrationObjective, DemandLevel, EligibleRule, GuaranteeLayer
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -66,8 +82,19 @@ class ConcentrationQuestion(BaseModel):
     per_region: Count = 0
     region: GuaranteeLayer = "roaz"
     demand: DemandLevel = "municipality"
+    #: ``disruption`` (the round table's: team changes and patients who change hospital first,
+    #: then travel; the candidates are today's providers) or ``travel`` (travel only, every
+    #: eligible site a candidate).
+    objective: ConcentrationObjective = "disruption"
+    #: ``disruption``: new teams may start (at the ``eligible`` sites, default a 24/7 SEH).
+    allow_new: bool = False
+    #: Weigh instead of order: travel + this many patient-minutes a year per team that stops
+    #: or starts (None: ``disruption`` is lexicographic, ``travel`` has no weight).
+    disruption_weight: Weight | None = None
     #: ``all``, ``seh_24_7`` or ``seh`` — on the question's SEH states — or a list of site ids.
-    eligible: EligibleRule | list[str] = "all"
+    #: None: ``travel`` every site; ``disruption`` today's providers (with ``allow_new``:
+    #: new teams at ``settings.concentration.new_team_eligible``, a 24/7 SEH).
+    eligible: EligibleRule | list[str] | None = None
     #: Groups of interventions that must be offered at the same sites (e.g. an HPB centre).
     share_sites: list[list[str]] = Field(default_factory=list)
     #: Patients go to their nearest offering site.
@@ -106,10 +133,12 @@ def concentration_model(
     Raises
     ------
     ScenarioError
-        An unknown intervention, a missing norm, an unknown site.
+        An unknown intervention, a missing norm, an unknown site (with the closest valid
+        ids), ``allow_new`` with the travel objective.
     """
     from zorglandschap.optimise import landscape_model
 
+    check_site_ids(landscape, question)
     share = [
         tuple(resolve_intervention(landscape.norms, n) for n in g) for g in question.share_sites
     ]
@@ -123,6 +152,9 @@ def concentration_model(
         max_minutes=question.max_minutes,
         per_region=question.per_region,
         region=question.region,
+        objective=question.objective,
+        disruption_weight=question.disruption_weight,
+        allow_new=question.allow_new,
         eligible=question.eligible,
         site_state=state,
         travel_minutes=travel_minutes,
@@ -134,6 +166,48 @@ def concentration_model(
         min_sites=question.min_sites,
         max_sites=question.max_sites,
     )
+
+
+#: The question's keys that name sites, and the flag that fills each.
+SITE_KEYS: dict[str, str] = {
+    "open_sites": "--open",
+    "closed_sites": "--close",
+    "eligible": "--eligible",
+}
+
+
+def check_site_ids(landscape: Landscape, question: ConcentrationQuestion) -> None:
+    """Every site id the question names exists; otherwise one line per unknown id, naming the
+    key (and its flag) and the closest valid ids.
+
+    Raises
+    ------
+    ScenarioError
+        Listing every unknown id at once.
+    """
+    from zorglandschap.landscape.catalogue import closest_site_names
+
+    known = set(map(str, landscape.sites.index))
+    problems = []
+    for key, flag in SITE_KEYS.items():
+        value = getattr(question, key)
+        ids = [] if value is None or isinstance(value, str) else list(value)
+        for site in ids:
+            if site in known:
+                continue
+            close = closest_site_names(landscape, site)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            problems.append(
+                f"{key} ({flag}): unknown site id {site!r}{hint}. Find an id with "
+                "`zorglandschap sites --search NAME`."
+            )
+    both = sorted(set(question.open_sites) & set(question.closed_sites))
+    if both:
+        problems.append(
+            f"open_sites and closed_sites (--open and --close) both name {', '.join(both)}; "
+            "a site is either forced open or closed: keep one."
+        )
+    problems_to_error(problems, kind=ScenarioError)
 
 
 class AskedScenario(Protocol):
@@ -186,17 +260,22 @@ def scenario_model(
 #: The question's flags on the command line, in the order they are named in messages.
 QUESTION_FLAGS: tuple[str, ...] = (
     "intervention", "norm", "max_minutes", "per_roaz", "per_iza", "scale", "demand", "eligible",
-    "closest",
+    "closest", "objective", "disruption_weight", "allow_new", "min_sites", "max_sites",
+    "open_sites", "closed_sites",
 )  # fmt: skip
+#: Flags spelled otherwise than their field (``--open`` fills ``open_sites``).
+_FLAG_NAMES: dict[str, str] = {"open_sites": "--open", "closed_sites": "--close"}
 
 
 class ConcentrationFlags(BaseModel):
     """The flags of ``zorglandschap concentrate`` (None: not given), checked together.
 
     Either the question's flags or ``scenario`` (a file whose ``[concentration]`` table is
-    the question), never both; one region layer per plan. :meth:`question` gives the
-    :class:`ConcentrationQuestion` the flags ask; ``solver``, ``time_limit`` and ``gap`` say how
-    to solve it (None: the settings').
+    the question), never both — a flag counts as given whatever its value (``--per-roaz 0``
+    beside ``--scenario`` is refused, not dropped); one region layer per plan.
+    :meth:`question` gives the :class:`ConcentrationQuestion` the flags ask; ``solver``,
+    ``time_limit`` and ``gap`` say how to solve it (None: the settings'). Every number is
+    checked by the types of :mod:`zorglandschap.checks`, as in a scenario file.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -210,6 +289,13 @@ class ConcentrationFlags(BaseModel):
     demand: DemandLevel | None = None
     eligible: EligibleRule | None = None
     closest: bool | None = None
+    objective: ConcentrationObjective | None = None
+    disruption_weight: Weight | None = None
+    allow_new: bool | None = None
+    min_sites: Count | None = None
+    max_sites: Count | None = None
+    open_sites: list[str] | None = None
+    closed_sites: list[str] | None = None
     scenario: Path | None = None
     solver: str | None = None
     time_limit: Seconds | None = None
@@ -217,7 +303,7 @@ class ConcentrationFlags(BaseModel):
 
     @model_validator(mode="after")
     def _one_question(self) -> ConcentrationFlags:
-        given = [_flag(name) for name in QUESTION_FLAGS if getattr(self, name)]
+        given = [_flag(name) for name in QUESTION_FLAGS if _given(getattr(self, name))]
         if self.scenario is not None and given:
             raise ValueError(
                 f"{', '.join(given)} given with --scenario; the question comes from the "
@@ -228,10 +314,24 @@ class ConcentrationFlags(BaseModel):
                 "Say what to concentrate: --intervention pancreas (repeat for several), or "
                 "--scenario FILE.toml with a [concentration] table."
             )
-        if self.per_roaz and self.per_iza:
+        if self.per_roaz is not None and self.per_iza is not None:
             raise ValueError(
                 "--per-roaz and --per-iza were both given; a plan guarantees sites per one "
                 "region layer: keep one of them."
+            )
+        if self.allow_new and self.objective == "travel":
+            raise ValueError(
+                "--allow-new applies to the round-table objective (disruption); with "
+                "--objective travel every eligible site is already a candidate: drop one."
+            )
+        if (
+            self.min_sites is not None
+            and self.max_sites is not None
+            and self.min_sites > self.max_sites
+        ):
+            raise ValueError(
+                f"--min-sites {self.min_sites} is more than --max-sites {self.max_sites}; "
+                "give a minimum at most the maximum."
             )
         return self
 
@@ -253,16 +353,29 @@ class ConcentrationFlags(BaseModel):
             norms=dict.fromkeys(self.intervention, self.norm) if self.norm is not None else {},
             scale=1.0 if self.scale is None else self.scale,
             max_minutes=self.max_minutes,
-            per_region=self.per_iza or self.per_roaz or 0,
-            region="iza" if self.per_iza else "roaz",
+            per_region=next((n for n in (self.per_iza, self.per_roaz) if n is not None), 0),
+            region="iza" if self.per_iza is not None else "roaz",
             demand=self.demand or "municipality",
-            eligible=self.eligible or "all",
+            eligible=self.eligible,
             closest=bool(self.closest),
+            objective=self.objective or "disruption",
+            disruption_weight=self.disruption_weight,
+            allow_new=bool(self.allow_new),
+            min_sites=self.min_sites,
+            max_sites=self.max_sites,
+            open_sites=list(self.open_sites or []),
+            closed_sites=list(self.closed_sites or []),
         )
 
 
+def _given(value: object) -> bool:
+    """A flag counts as given when it has a value (``0`` and ``False`` included); an empty
+    list is what Typer gives for a repeatable flag that was not used."""
+    return value is not None and value != []
+
+
 def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
+    return _FLAG_NAMES.get(name, "--" + name.replace("_", "-"))
 
 
 def _problem(error: ErrorDetails) -> str:

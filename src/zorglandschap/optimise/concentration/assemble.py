@@ -16,6 +16,11 @@ import numpy as np
 import pandas as pd
 
 from zorglandschap.optimise.concentration.blocks import Block
+from zorglandschap.optimise.concentration.changes import (
+    baseline_table,
+    movement_table,
+    plan_warnings,
+)
 from zorglandschap.optimise.concentration.indicators import (
     detail_table,
     empty_table,
@@ -48,6 +53,9 @@ class Solved:
         Share per (intervention, merged point, site position), above a small tolerance.
     solver, rounds, variables, build_seconds, solve_log
         How: solver name, solve rounds, assignment variables, Python build time, log lines.
+    disruption
+        The round-table objective's first solve: ``(disruption, bound, gap)``; None for the
+        travel objective.
     """
 
     status: Status
@@ -61,6 +69,7 @@ class Solved:
     variables: int
     build_seconds: float
     solve_log: tuple[str, ...]
+    disruption: tuple[float, float | None, float | None] | None = None
 
 
 def site_table(
@@ -89,7 +98,7 @@ def site_table(
                     "region": instance.site_region.get(s, ""),
                     "offers": o,
                     "baseline": b,
-                    "change": "keeps" if o and b else "starts" if o else "stops" if b else "",
+                    "change": _change(o, b, spec.partial),
                     "volume": float(volume.get((p, s), 0.0)) if o else 0.0,
                     "norm": spec.norm,
                     "capacity": float(spec.capacity.get(s, float("nan"))),
@@ -100,6 +109,22 @@ def site_table(
     return pd.DataFrame(rows, columns=SITE_COLUMNS)
 
 
+def objective_kind(instance: Instance) -> str:
+    """``disruption`` (lexicographic), ``weighted`` (travel + weighted team changes) or
+    ``travel``."""
+    if instance.objective == "disruption":
+        return "disruption"
+    return "weighted" if instance.stop_weight > 0 or instance.start_weight > 0 else "travel"
+
+
+def _change(offers: bool, baseline: bool, partial: bool) -> str:
+    """``keeps``, ``starts``, ``stops`` or ``""``; a new site of a partial baseline is
+    ``unknown`` (it may be one of today's unnamed teams)."""
+    if offers:
+        return "keeps" if baseline else "unknown" if partial else "starts"
+    return "stops" if baseline else ""
+
+
 def empty_result(
     instance: Instance,
     status: Status,
@@ -108,9 +133,14 @@ def empty_result(
     started: float,
     build_seconds: float,
     solver: str | None,
+    solve_log: Sequence[str] = (),
 ) -> ConcentrationResult:
     """A result without a plan (infeasible, or none found in time); ``started`` is the
     :func:`time.perf_counter` at the start of the solve."""
+    sites = site_table(instance, {}, {})
+    if status == "infeasible":
+        diagnosis = [*diagnosis, *instance.infeasible_hints]
+    flows = pd.DataFrame(columns=FLOW_COLUMNS)
     return ConcentrationResult(
         status=status,
         gap=None,
@@ -120,8 +150,8 @@ def empty_result(
         build_seconds=build_seconds,
         solver=solver or "none",
         interventions=instance.interventions,
-        sites=site_table(instance, {}, {}),
-        flows=pd.DataFrame(columns=FLOW_COLUMNS),
+        sites=sites,
+        flows=flows,
         indicators=empty_table(instance.demand_level),
         detail_indicators=None,
         diagnosis=tuple(diagnosis),
@@ -129,8 +159,12 @@ def empty_result(
         variables=0,
         demand_level=instance.demand_level,
         travel=None,
+        solve_log=tuple(solve_log),
         settings=instance.settings,
         state_name=instance.state_name,
+        objective_kind=objective_kind(instance),
+        baseline=baseline_table(instance),
+        warnings=instance.warnings,
     )
 
 
@@ -178,6 +212,9 @@ def plan_result(
     diagnosis = list(notes)
     if stops or starts:
         diagnosis.append(f"{stops} team(s) stop and {starts} start relative to the baseline.")
+    baseline = baseline_table(instance)
+    movement = movement_table(instance, flows, sites)
+    warnings = list(instance.warnings) + plan_warnings(instance, sites, movement, baseline)
     return ConcentrationResult(
         status=solved.status,
         gap=solved.gap,
@@ -199,4 +236,9 @@ def plan_result(
         solve_log=solved.solve_log,
         settings=instance.settings,
         state_name=instance.state_name,
+        objective_kind=objective_kind(instance),
+        baseline=baseline,
+        movement=movement,
+        warnings=tuple(warnings),
+        disruption=solved.disruption,
     )

@@ -5,7 +5,7 @@ The mathematics is on :class:`~zorglandschap.optimise.concentration.Concentratio
 each), in this order:
 
 1. :func:`offer_variables` — :math:`y_j` with its bounds (forced open, useless sites closed);
-   the disruption terms of the objective;
+   the team changes against the baseline (:func:`change_terms`);
 2. the assignment family from :mod:`zorglandschap.optimise.families` — :math:`x_{ij}` over the
    sparse pairs, :math:`\sum_j x_{ij} = 1`, the links :math:`x_{ij} \le y_j` for the near pairs
    and, optionally, closest assignment; how the *far* pairs (beyond each point's near set)
@@ -17,7 +17,17 @@ each), in this order:
 5. :func:`region_rows` — the guarantees per region and their valid inequalities;
 
 then :func:`share_rows` (interventions offered at the same sites), the objective, and the
-user's ``extra`` hook. Elastic diagnosis models (``elastic``) add slack variables to the rows
+user's ``extra`` hook.
+
+Two objectives (``Formulation.objective``), built from the same three measures kept by handle
+(:class:`Measures`): travel (patient-minutes a year), team changes (teams that stop or start
+against the baseline) and patients moved (patients whose hospital is not today's):
+
+* ``travel`` — travel + :math:`w^{stop}` stops + :math:`w^{start}` starts (both 0: travel
+  only);
+* ``disruption`` — the disruption :math:`K_p \cdot` team changes + patients moved, travel
+  ignored; the round table's first solve (:mod:`.method` then minimises travel with the
+  disruption held at its optimum, :func:`cap_row`). Elastic diagnosis models (``elastic``) add slack variables to the rows
 of one family and minimise their total instead of travel.
 
 The order in which rows are added is fixed (HiGHS breaks ties among equally good plans by it),
@@ -35,6 +45,7 @@ import pulp
 
 from zorglandschap.optimise.concentration.blocks import Block
 from zorglandschap.optimise.families import (
+    Assignment,
     Term,
     add_rows,
     aggregated_link_rows,
@@ -44,6 +55,7 @@ from zorglandschap.optimise.families import (
     link_rows,
     row,
 )
+from zorglandschap.vocab import CONCENTRATION_OBJECTIVES
 
 #: Elastic modes of the diagnosis models.
 ELASTIC_MODES: tuple[str, ...] = ("norm", "region", "sites", "serve")
@@ -64,6 +76,13 @@ class Spec:
     force_open: frozenset[str] = frozenset()
     capacity: Mapping[str, float] = field(default_factory=dict)
     baseline: frozenset[str] = frozenset()
+    #: Today's hospital of each demand id (its nearest baseline provider): who counts as moved.
+    today: Mapping[str, str] = field(default_factory=dict)
+    #: Patients moved that one team change weighs in the disruption (``disruption`` objective).
+    team_weight: float = 0.0
+    #: The baseline names only some of today's teams: a new team is no change (it may be one
+    #: of the unnamed), and only the named teams that stop count.
+    partial: bool = False
 
 
 @dataclass
@@ -85,6 +104,64 @@ class Handles:
     min_slack: dict[str, pulp.LpVariable] = field(default_factory=dict)
     unserved: dict[str, dict[int, pulp.LpVariable]] = field(default_factory=dict)
     n_x: int = 0
+    measures: dict[str, Measures] = field(default_factory=dict)
+
+    def disruption(self) -> Measure:
+        """The disruption of the whole group: :math:`K_p` team changes + patients moved."""
+        total = Measure()
+        for m in self.measures.values():
+            total = total + m.changes.scaled(m.team_weight) + m.moved
+        return total
+
+    def travel(self) -> Measure:
+        """Patient-minutes a year of the whole group."""
+        total = Measure()
+        for m in self.measures.values():
+            total = total + m.travel
+        return total
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A linear measure of a plan: ``constant + sum(c * v)`` (by handle)."""
+
+    terms: tuple[Term, ...] = ()
+    constant: float = 0.0
+
+    def __add__(self, other: Measure) -> Measure:
+        return Measure(self.terms + other.terms, self.constant + other.constant)
+
+    def scaled(self, factor: float) -> Measure:
+        """The measure times ``factor``."""
+        if factor == 0:
+            return Measure()
+        return Measure(tuple((v, c * factor) for v, c in self.terms), self.constant * factor)
+
+    def value(self) -> float:
+        """The measure at the variables' current values."""
+        return self.constant + sum(c * float(v.varValue or 0.0) for v, c in self.terms)
+
+
+@dataclass(frozen=True)
+class Measures:
+    """The three measures of one intervention's plan, by handle.
+
+    Attributes
+    ----------
+    travel
+        Patient-minutes a year.
+    changes
+        Teams that stop (baseline sites that do not offer) plus teams that start.
+    moved
+        Patients a year whose hospital is not today's (of the points with a today's hospital).
+    team_weight
+        :math:`K_p`, the patients moved one team change weighs in the disruption.
+    """
+
+    travel: Measure
+    changes: Measure
+    moved: Measure
+    team_weight: float = 0.0
 
 
 #: A user's own constraints: ``extra(problem, handles)`` adds rows to a built problem.
@@ -105,8 +182,12 @@ class Formulation:
         Interventions that must be offered at the same sites.
     closest
         Add closest-assignment rows.
+    objective
+        ``travel`` (travel plus the weighted changes) or ``disruption`` (team changes
+        weighted by each intervention's ``team_weight``, plus patients moved; no travel).
     stop_weight, start_weight
-        Objective weight (patient-minutes a year) of a baseline team that stops / a new team.
+        ``travel`` objective: weight (patient-minutes a year) of a baseline team that stops /
+        a new team.
     extra
         The user's extra constraints, called last on every problem built (the full model, the
         start plan's restricted model, the elastic diagnosis models); None: none.
@@ -116,6 +197,7 @@ class Formulation:
     site_region: Mapping[str, str]
     share_groups: Sequence[tuple[str, ...]] = ()
     closest: bool = False
+    objective: str = "travel"
     stop_weight: float = 0.0
     start_weight: float = 0.0
     extra: Extra | None = None
@@ -123,11 +205,13 @@ class Formulation:
 
 @dataclass
 class _Objective:
-    """Terms of the travel-and-disruption objective and of the elastic (slack) objective."""
+    """Terms of the elastic (slack) objective."""
 
-    terms: list[Term] = field(default_factory=list)
-    constant: float = 0.0
     slack: list[Term] = field(default_factory=list)
+
+
+#: Objectives of a problem (see the module docstring).
+OBJECTIVES: tuple[str, ...] = CONCENTRATION_OBJECTIVES
 
 
 def build_problem(
@@ -169,7 +253,7 @@ def build_problem(
     if elastic:
         prob.setObjective(pulp.LpAffineExpression(obj.slack))
     else:
-        prob.setObjective(pulp.LpAffineExpression(obj.terms, constant=obj.constant))
+        prob.setObjective(objective_expression(form, h))
     if form.extra is not None:
         form.extra(prob, h)
     return prob, h
@@ -191,16 +275,14 @@ def _build_block(
     spec = form.specs[p]
     tag = str(b)
     ys = offer_variables(block, spec, b, elastic)
-    obj.terms += disruption_terms(block, spec, ys, form.stop_weight, form.start_weight)
-    for site in block.sites:
-        if site in spec.baseline:
-            obj.constant += form.stop_weight
     open_ = [ys[j].upBound != 0 for j in range(len(block.sites))] if far else None
     x = assignment_variables(block, near, tag=tag, far_open=open_)
-    for m, xs in enumerate(x.points):
-        _, minutes = block.reach(m)
-        dm = float(block.demand[m])
-        obj.terms += [(v, dm * float(minutes[r])) for r, _, v in xs]
+    h.measures[p] = Measures(
+        travel=travel_measure(block, x),
+        changes=change_terms(block, spec, ys),
+        moved=moved_measure(block, spec, x),
+        team_weight=spec.team_weight,
+    )
     pairs = x.pairs
     unserved = serve_slacks(block, b) if "serve" in elastic else {}
     obj.slack += [(u, float(block.demand[m])) for m, u in unserved.items()]
@@ -246,19 +328,75 @@ def offer_variables(
     return ys
 
 
-def disruption_terms(
-    block: Block,
-    spec: Spec,
-    ys: Mapping[int, pulp.LpVariable],
-    stop_weight: float,
-    start_weight: float,
-) -> list[Term]:
-    """:math:`w^{stop}(1 - y_j)` for a baseline team, :math:`w^{start} y_j` for a new one
-    (the constant part, ``stop_weight`` per baseline team, is the caller's)."""
-    return [
-        (ys[j], -stop_weight if site in spec.baseline else start_weight)
+def change_terms(block: Block, spec: Spec, ys: Mapping[int, pulp.LpVariable]) -> Measure:
+    """Team changes against the baseline: :math:`\\sum_{b_j=1} (1 - y_j) + \\sum_{b_j=0} y_j`
+    over the candidate sites (a baseline team that is no candidate stops in every plan and is
+    left out: a constant); with a partial baseline only the stops."""
+    terms = tuple(
+        (ys[j], -1.0 if site in spec.baseline else 1.0)
         for j, site in enumerate(block.sites)
-    ]
+        if site in spec.baseline or not spec.partial
+    )
+    return Measure(terms, float(sum(site in spec.baseline for site in block.sites)))
+
+
+def travel_measure(block: Block, x: Assignment) -> Measure:
+    """Patient-minutes a year: :math:`\\sum_{ij} d_i t_{ij} x_{ij}`."""
+    terms: list[Term] = []
+    for m, xs in enumerate(x.points):
+        _, minutes = block.reach(m)
+        dm = float(block.demand[m])
+        terms += [(v, dm * float(minutes[r])) for r, _, v in xs]
+    return Measure(tuple(terms))
+
+
+def moved_measure(block: Block, spec: Spec, x: Assignment) -> Measure:
+    """Patients a year who change hospital: :math:`\\sum_i d_i (1 - x_{i, h(i)})` over the
+    demand ids with a today's hospital :math:`h(i)` (members of a merged point each count
+    with their own today's hospital)."""
+    if not spec.today:
+        return Measure()
+    position = {s: j for j, s in enumerate(block.sites)}
+    terms: list[Term] = []
+    constant = 0.0
+    for m, xs in enumerate(x.points):
+        stay: dict[int, float] = {}
+        for dem_id, d in zip(block.groups[m], block.member_demand[m], strict=True):
+            site = spec.today.get(dem_id)
+            if site is None:
+                continue
+            constant += float(d)
+            j = position.get(site)
+            if j is not None:
+                stay[j] = stay.get(j, 0.0) + float(d)
+        terms += [(v, -stay[j]) for _, j, v in xs if j in stay]
+    return Measure(tuple(terms), constant)
+
+
+def objective_expression(form: Formulation, h: Handles) -> pulp.LpAffineExpression:
+    """The objective of ``form`` over the measures of the built problem, intervention by
+    intervention (the order of the terms is part of what the solver sees: kept fixed)."""
+    total = Measure()
+    for m in h.measures.values():
+        if form.objective == "disruption":
+            total = total + m.changes.scaled(m.team_weight) + m.moved
+        else:
+            total = total + _weighted_changes(m, form) + m.travel
+    return pulp.LpAffineExpression(list(total.terms), constant=total.constant)
+
+
+def _weighted_changes(m: Measures, form: Formulation) -> Measure:
+    """:math:`w^{stop}` stops + :math:`w^{start}` starts from the change terms (a term's sign
+    says which: -1 for a baseline team, +1 for a new one); zero weights keep their terms."""
+    terms = tuple(
+        (v, c * (form.stop_weight if c < 0 else form.start_weight)) for v, c in m.changes.terms
+    )
+    return Measure(terms, m.changes.constant * form.stop_weight)
+
+
+def cap_row(measure: Measure, cap: float, name: str) -> pulp.LpConstraint:
+    """``measure <= cap`` as one row (the constant moved to the right-hand side)."""
+    return row(measure.terms, LE, cap - measure.constant, name)
 
 
 def serve_slacks(block: Block, b: int) -> dict[int, pulp.LpVariable]:

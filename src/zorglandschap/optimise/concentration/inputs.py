@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from zorglandschap.errors import DataError, ScenarioError, problems_to_error
-from zorglandschap.optimise.concentration.formulation import Extra, Spec
+from zorglandschap.optimise.concentration.formulation import OBJECTIVES, Extra, Spec
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 
 #: Sites per intervention, or one set for all.
@@ -47,12 +47,16 @@ class Instance:
         Region of each site that has one.
     share_sites
         Groups of interventions offered at the same sites.
-    closest_assignment, stop_weight, start_weight
+    closest_assignment, objective, stop_weight, start_weight
         As in the model.
     demand_region, demand_names, detail, detail_pairs, baseline_volume
         Reporting tables (may be None).
     region_label, demand_level, beyond_limit, state_name
         Labels.
+    warnings
+        Warnings about the data the question was asked on (e.g. an old baseline).
+    infeasible_hints
+        Lines added to the diagnosis of an infeasible plan (what else to try).
     settings
         Settings.
     extra
@@ -68,6 +72,7 @@ class Instance:
     site_region: Mapping[str, str]
     share_sites: tuple[tuple[str, ...], ...]
     closest_assignment: bool
+    objective: str
     stop_weight: float
     start_weight: float
     demand_region: pd.Series | None
@@ -81,6 +86,8 @@ class Instance:
     state_name: str
     settings: Settings
     extra: Extra | None = None
+    warnings: tuple[str, ...] = ()
+    infeasible_hints: tuple[str, ...] = ()
 
     def names(self) -> dict[str, str]:
         """Display name per demand id (empty without ``demand_names``)."""
@@ -121,6 +128,14 @@ def validate(demand: pd.DataFrame, pairs: pd.DataFrame, options: Mapping[str, An
     shares = _share_groups(o["share_sites"], interventions, problems)
     caps = _capacities(o["capacity"], interventions)
     base = _baseline(o["baseline"], interventions, known)
+    partial = set(map(str, o["partial_baseline"]))
+    today = _today(o["today"], base, pr, interventions, known, problems)
+    today = {p: {} if p in partial else t for p, t in today.items()}
+    team = _team_weights(o["team_weight"], interventions, problems)
+    if o["objective"] not in OBJECTIVES:
+        problems.append(
+            f"objective is {o['objective']!r}; valid: {', '.join(map(repr, OBJECTIVES))}."
+        )
     for p in interventions:
         both = sorted((forced_open[p] or frozenset()) & (forced_closed[p] or frozenset()))
         if both:
@@ -141,6 +156,9 @@ def validate(demand: pd.DataFrame, pairs: pd.DataFrame, options: Mapping[str, An
             force_open=forced_open[p] or frozenset(),
             capacity=caps[p],
             baseline=base[p],
+            today=today[p],
+            team_weight=_team_weight(team[p], norm_map[p], cs.team_weight_share),
+            partial=p in partial,
         )
         for p in interventions
     }
@@ -153,7 +171,9 @@ DEFAULTS: dict[str, Any] = {
     "max_minutes": None, "sites": None, "capacity": None, "baseline": None,
     "baseline_volume": None, "min_sites": None, "max_sites": None, "per_region": 0,
     "open_sites": None, "closed_sites": None, "eligible": None, "share_sites": (),
-    "closest_assignment": False, "stop_weight": None, "start_weight": None,
+    "closest_assignment": False, "objective": "travel", "stop_weight": None,
+    "start_weight": None, "today": None, "team_weight": None,
+    "warnings": (), "partial_baseline": (), "infeasible_hints": (),
     "demand_region": None, "demand_names": None, "detail": None, "detail_pairs": None,
     "region_label": "region", "demand_level": "custom", "beyond_limit": "error",
     "state_name": "custom", "extra": None, "settings": DEFAULT_SETTINGS,
@@ -181,6 +201,7 @@ def _instance(
         site_region={str(k): str(v) for k, v in sites["region"].dropna().items()},
         share_sites=tuple(sorted(shares)),
         closest_assignment=bool(o["closest_assignment"]),
+        objective=str(o["objective"]),
         stop_weight=float(weight if o["stop_weight"] is None else o["stop_weight"]),
         start_weight=float(weight if o["start_weight"] is None else o["start_weight"]),
         demand_region=_labels(o["demand_region"]),
@@ -194,6 +215,8 @@ def _instance(
         state_name=o["state_name"],
         settings=settings,
         extra=o["extra"],
+        warnings=tuple(str(w) for w in o["warnings"]),
+        infeasible_hints=tuple(str(w) for w in o["infeasible_hints"]),
     )
 
 
@@ -428,3 +451,71 @@ def _baseline(
         if str(p) in base:
             base[str(p)] = frozenset(str(s) for s in sites) & known
     return base
+
+
+def nearest_sites(pairs: pd.DataFrame, sites: Iterable[str]) -> dict[str, str]:
+    """Each demand id's nearest site among ``sites`` (ties: the smaller site id), over every
+    pair of ``pairs`` (any minutes).
+
+    >>> pairs = pd.DataFrame({"demand_id": ["a", "a", "b"], "site_id": ["S", "T", "T"],
+    ...                       "minutes": [5.0, 5.0, 1.0]})
+    >>> nearest_sites(pairs, ["S", "T"])
+    {'a': 'S', 'b': 'T'}
+    """
+    keep = pairs[pairs["site_id"].isin(set(sites))]
+    first = keep.sort_values(["demand_id", "minutes", "site_id"]).drop_duplicates("demand_id")
+    return dict(zip(first["demand_id"].astype(str), first["site_id"].astype(str), strict=True))
+
+
+def _today(
+    today: Mapping[str, Mapping[str, str]] | None,
+    base: Mapping[str, frozenset[str]],
+    pairs: pd.DataFrame,
+    interventions: Sequence[str],
+    known: set[str],
+    problems: list[str],
+) -> dict[str, dict[str, str]]:
+    """Today's hospital of each demand id per intervention: given, else its nearest baseline
+    provider (empty without a baseline)."""
+    out: dict[str, dict[str, str]] = {}
+    given = per_intervention(today, interventions, "today", problems) if today else {}
+    for p in interventions:
+        if given.get(p) is not None:
+            chosen = {str(k): str(v) for k, v in dict(given[p]).items()}
+            unknown = sorted(set(chosen.values()) - known)
+            if unknown:
+                problems.append(
+                    f"today for {p} names unknown site(s) {', '.join(unknown[:5])}; use site ids "
+                    "from the sites table."
+                )
+            out[p] = chosen
+        else:
+            out[p] = nearest_sites(pairs, base[p]) if base[p] else {}
+    return out
+
+
+def _team_weight(given: float | None, norm: Any, share: float) -> float:
+    """K: the weight given, else ``share`` of the norm (0 where the norm is not usable)."""
+    if given is not None:
+        return float(given)
+    try:
+        return share * float(norm) if math.isfinite(float(norm)) else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def _team_weights(
+    value: float | Mapping[str, float] | None,
+    interventions: Sequence[str],
+    problems: list[str],
+) -> dict[str, float | None]:
+    """Patients moved that one team change weighs, per intervention (None: not given)."""
+    weights = per_intervention(value, interventions, "team_weight", problems)
+    out = {}
+    for p in interventions:
+        w = weights.get(p)
+        if w is not None and (not math.isfinite(float(w)) or float(w) < 0):
+            problems.append(f"team_weight for {p!r} is {w}; give patients a year >= 0.")
+            w = 0.0
+        out[p] = None if w is None else float(w)
+    return out

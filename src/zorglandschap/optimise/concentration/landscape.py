@@ -22,27 +22,28 @@ PC4 solve (speed only).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from zorglandschap.baseline import baseline_providers, estimate_catchment_volumes
 from zorglandschap.demand import aggregate_demand, intervention_demand, resolve_intervention
 from zorglandschap.errors import DataError, ScenarioError
+from zorglandschap.optimise.concentration.formulation import OBJECTIVES
 from zorglandschap.optimise.concentration.model import ConcentrationModel
+from zorglandschap.optimise.concentration.today import (
+    BASELINE_VOLUME_COLUMNS,
+    Eligibility,
+    Today,
+    candidate_sites,
+    today_providers,
+)
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.vocab import DEMAND_LEVELS, ELIGIBLE_RULES, GUARANTEE_LAYERS
+from zorglandschap.vocab import DEMAND_LEVELS, GUARANTEE_LAYERS
 
 #: Region layers a guarantee can be set on: layer -> municipality column.
 REGION_COLUMNS: dict[str, str] = {layer: layer for layer in GUARANTEE_LAYERS}
-
-#: Eligibility rules by name (``year`` is the site-state year).
-#: SEH states each SEH eligibility rule admits (a spoedpost is not an SEH).
-_SEH_RULES: dict[str, tuple[str, ...]] = {"seh_24_7": ("24/7",), "seh": ("24/7", "limited")}
-ELIGIBILITY_RULES: tuple[str, ...] = ELIGIBLE_RULES
 
 
 def _long_minutes(minutes: pd.DataFrame) -> pd.DataFrame:
@@ -121,35 +122,6 @@ def municipality_pairs(
     return out
 
 
-def eligible_sites(
-    landscape: Any,
-    rule: str | Iterable[str],
-    *,
-    year: int = 2025,
-    services: pd.DataFrame | None = None,
-) -> list[str]:
-    """Candidate sites by rule: ``all``, ``seh_24_7`` (a 24/7 SEH), ``seh`` (an SEH, 24/7 or
-    limited hours; a spoedpost is not one), or an explicit list of site ids.
-
-    The SEH states are those of ``services`` (e.g. a scenario's
-    :attr:`~zorglandschap.scenario.SiteState.services`) when given, else of ``year``.
-    """
-    sites = landscape.sites
-    if isinstance(rule, str):
-        if rule == "all":
-            return sorted(map(str, sites.index))
-        if rule not in _SEH_RULES:
-            raise ScenarioError(
-                f"Unknown eligibility rule {rule!r}; valid: {', '.join(ELIGIBILITY_RULES)}, or a "
-                "list of site ids."
-            )
-        seh = (
-            landscape.site_services(year)["seh"] if services is None else services["seh"]
-        ).astype(str)
-        return sorted(map(str, seh.index[seh.isin(_SEH_RULES[rule])]))
-    return sorted(map(str, rule))
-
-
 def landscape_model(
     landscape: Any,
     interventions: str | Sequence[str],
@@ -161,7 +133,10 @@ def landscape_model(
     max_minutes: float | Mapping[str, float] | None = None,
     per_region: int | Mapping[str, int] = 0,
     region: str = "roaz",
-    eligible: str | Iterable[str] | Mapping[str, Iterable[str]] = "all",
+    objective: str = "disruption",
+    disruption_weight: float | None = None,
+    allow_new: bool = False,
+    eligible: Eligibility | None = None,
     year: int = 2025,
     site_state: Any = None,
     baseline: bool = True,
@@ -193,11 +168,27 @@ def landscape_model(
         At least this many sites per region of ``region``.
     region
         The region layer of the guarantees and the indicators (``roaz`` or ``iza``).
+    objective
+        ``disruption`` (default, the round table's): disruption first (team changes, patients
+        who change hospital), then travel; the candidates are today's providers
+        (:mod:`.today`). ``travel``: travel only (plus any ``stop_weight``/``start_weight``),
+        every eligible site a candidate.
+    disruption_weight
+        Weigh instead of order: minimise travel + W x (teams that stop + teams that start), W in
+        patient-minutes a year per team change (the model's ``stop_weight`` and
+        ``start_weight``), on the candidates of ``objective``. None: ``disruption`` is
+        lexicographic, ``travel`` uses ``settings.concentration.disruption_weight`` (0).
+    allow_new
+        ``disruption`` objective: new teams may start, at the sites of ``eligible`` (default
+        ``settings.concentration.new_team_eligible``, a 24/7 SEH).
     eligible
         Eligibility rule (``all``, ``seh_24_7``, ``seh``), a list of site ids, or a mapping per
-        intervention.
+        intervention. ``travel``: the candidates (default ``all``); ``disruption``: today's
+        providers that may continue (without ``allow_new``) or the sites where new teams may
+        start (with it).
     year
-        Site-state year for the eligibility rules.
+        Site-state year for the eligibility rules, and the year the baseline's age is
+        measured against.
     site_state
         A :class:`~zorglandschap.landscape.state.SiteState` (e.g. a scenario's) whose SEH
         states the eligibility rules use instead of ``year``'s; its name labels the result.
@@ -218,13 +209,7 @@ def landscape_model(
         ``closest_assignment``, ``share_sites``, ``open_sites``, ``stop_weight``, ...).
     """
     names = [interventions] if isinstance(interventions, str) else list(interventions)
-    ids = [resolve_intervention(landscape.norms, n) for n in names]
-    if len(set(ids)) != len(ids):
-        raise ScenarioError(f"Intervention(s) given twice: {', '.join(names)}.")
-    if demand not in DEMAND_LEVELS:
-        raise ScenarioError(f"Unknown demand level {demand!r}; valid: 'municipality', 'pc4'.")
-    if region not in REGION_COLUMNS:
-        raise ScenarioError(f"Unknown region layer {region!r}; valid: {', '.join(REGION_COLUMNS)}.")
+    ids = _check_question(landscape, names, demand=demand, region=region, objective=objective)
     norm_map = _norm_map(landscape, names, ids, norms)
     pc4_demand = intervention_demand(
         landscape,
@@ -234,34 +219,49 @@ def landscape_model(
         settings=settings,
     )
     long = _pc4_pairs(landscape, pc4_demand, travel_minutes, profile=profile, settings=settings)
-    services = None if site_state is None else site_state.services
-    elig = _eligibility(landscape, eligible, year=year, services=services)
     tables = _demand_tables(landscape, pc4_demand, long, demand=demand, region=region)
-    base_map, base_volumes = (
-        _baseline(landscape, ids, tables["demand"], tables["pairs"], settings)
+    today = (
+        today_providers(
+            landscape, ids, tables["demand"], tables["pairs"], year=year, settings=settings
+        )
         if baseline
-        else ({}, [])
+        else Today()
     )
+    chosen = candidate_sites(
+        landscape, ids, today, objective=objective, allow_new=allow_new, eligible=eligible,
+        open_sites=options.get("open_sites"), year=year,
+        services=None if site_state is None else site_state.services, settings=settings,
+    )  # fmt: skip
     if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
         # the same question on municipalities: its plan starts the PC4 solve (speed only);
         # the norms as resolved here (a mapping keyed by alias would not match the ids)
         options["coarse"] = landscape_model(
             landscape, ids, demand="municipality", norms=norm_map, volumes=volumes, scale=scale,
-            max_minutes=max_minutes, per_region=per_region, region=region, eligible=eligible,
-            year=year, site_state=site_state, baseline=baseline, profile=profile,
-            travel_minutes=long, beyond_limit=beyond_limit, settings=settings, **options,
+            max_minutes=max_minutes, per_region=per_region, region=region, objective=objective,
+            disruption_weight=disruption_weight, allow_new=allow_new, eligible=eligible, year=year, site_state=site_state,
+            baseline=baseline, profile=profile, travel_minutes=long, beyond_limit=beyond_limit,
+            settings=settings, **options,
         )  # fmt: skip
     options.setdefault("state_name", str(year) if site_state is None else site_state.name)
+    if disruption_weight is not None:
+        # weigh instead of order: the model's weights of a team that stops or starts
+        options.update(stop_weight=disruption_weight, start_weight=disruption_weight)
     return ConcentrationModel(
         tables.pop("demand"),
         tables.pop("pairs"),
         norms=norm_map,
         max_minutes=max_minutes,
         sites=_site_table(landscape, region),
-        baseline=base_map if baseline else None,
-        baseline_volume=pd.DataFrame(base_volumes, columns=BASELINE_VOLUME_COLUMNS),
+        baseline=today.providers if baseline else None,
+        baseline_volume=pd.DataFrame(today.volumes, columns=BASELINE_VOLUME_COLUMNS),
         per_region=per_region,
-        eligible=elig,
+        eligible=chosen.sites,
+        objective="disruption"
+        if objective == "disruption" and disruption_weight is None
+        else "travel",
+        infeasible_hints=_hints(objective, allow_new, chosen.partial, ids),
+        partial_baseline=chosen.partial,
+        warnings=[*today.warnings, *chosen.warnings],
         region_label=f"{region.upper()} region",
         demand_level=demand,
         beyond_limit=beyond_limit,
@@ -271,8 +271,35 @@ def landscape_model(
     )
 
 
-#: Columns of the baseline volumes a model is given.
-BASELINE_VOLUME_COLUMNS = ["intervention", "site_id", "volume", "source"]
+def _hints(
+    objective: str, allow_new: bool, partial: Sequence[str], ids: Sequence[str]
+) -> list[str]:
+    """What to try when a round-table question is infeasible on today's providers."""
+    if objective != "disruption" or allow_new or len(partial) == len(ids):
+        return []
+    return [
+        "The candidates are today's providers only: --allow-new (allow_new = true in a "
+        "scenario) lets new teams start at sites with a 24/7 SEH; --objective travel makes "
+        "every site a candidate."
+    ]
+
+
+def _check_question(
+    landscape: Any, names: Sequence[str], *, demand: str, region: str, objective: str
+) -> list[str]:
+    """The intervention ids of ``names``; the choices checked."""
+    ids = [resolve_intervention(landscape.norms, n) for n in names]
+    if len(set(ids)) != len(ids):
+        raise ScenarioError(f"Intervention(s) given twice: {', '.join(names)}.")
+    if demand not in DEMAND_LEVELS:
+        raise ScenarioError(f"Unknown demand level {demand!r}; valid: 'municipality', 'pc4'.")
+    if region not in REGION_COLUMNS:
+        raise ScenarioError(f"Unknown region layer {region!r}; valid: {', '.join(REGION_COLUMNS)}.")
+    if objective not in OBJECTIVES:
+        raise ScenarioError(
+            f"Unknown objective {objective!r}; valid: {', '.join(map(repr, OBJECTIVES))}."
+        )
+    return ids
 
 
 def _pc4_pairs(
@@ -292,24 +319,6 @@ def _pc4_pairs(
     return long[
         long["pc4"].isin(pc4_demand.index) & long["site_id"].isin(landscape.sites.index.astype(str))
     ]
-
-
-def _eligibility(
-    landscape: Any,
-    eligible: str | Iterable[str] | Mapping[str, Iterable[str]],
-    *,
-    year: int,
-    services: pd.DataFrame | None,
-) -> list[str] | dict[str, list[str]]:
-    """The candidate sites (per intervention when ``eligible`` is a mapping)."""
-    if isinstance(eligible, Mapping):
-        return {
-            resolve_intervention(landscape.norms, k): eligible_sites(
-                landscape, v, year=year, services=services
-            )
-            for k, v in eligible.items()
-        }
-    return eligible_sites(landscape, eligible, year=year, services=services)
 
 
 def _by_id(landscape: Any, values: Mapping[str, float]) -> dict[str, float]:
@@ -395,35 +404,3 @@ def _demand_tables(
         "detail": None,
         "detail_pairs": None,
     }
-
-
-def _baseline(
-    landscape: Any,
-    ids: Sequence[str],
-    dem: pd.DataFrame,
-    pairs: pd.DataFrame,
-    settings: Settings,
-) -> tuple[dict[str, list[str]], list[dict[str, Any]]]:
-    """Today's providers per intervention, and their volumes: known, else estimated from the
-    nearest-provider catchment of the modelled demand."""
-    base_map: dict[str, list[str]] = {}
-    rows: list[dict[str, Any]] = []
-    for p in ids:
-        b = baseline_providers(landscape, p, settings=settings)
-        base_map[p] = list(b["site_id"])
-        if len(b) == 0:
-            continue
-        est = estimate_catchment_volumes(dem[p], pairs, b["site_id"])
-        for r in b.itertuples(index=False):
-            known = not math.isnan(r.volume)
-            rows.append(
-                {
-                    "intervention": p,
-                    "site_id": r.site_id,
-                    "volume": r.volume if known else float(est.get(r.site_id, 0.0)),
-                    "source": f"known ({r.volume_source})"
-                    if known
-                    else "estimate: nearest-provider catchment of the modelled demand",
-                }
-            )
-    return base_map, rows

@@ -9,16 +9,21 @@ they are large enough. Each group (:func:`solve_group`, a module-level function 
 2. tighten its LP relaxation with cluster norm cuts (:mod:`.cuts`), find a start plan
    (:mod:`.start`: from a coarse twin's sites, else from the LP's sites), take the cuts out
    again when they close too little of the gap to that plan, and solve the MILP;
-3. read the offers and shares back through the handles (:class:`GroupSolution`).
+3. for the round-table objective (``disruption``), solve again for travel with the
+   disruption held at the optimum just found (:func:`travel_phase`: one more row, the first
+   plan as the start);
+4. read the offers and shares back through the handles (:class:`GroupSolution`).
 
-The cuts and the start plan change how fast a group is solved, never its optimum.
+The cuts and the start plan change how fast a group is solved, never its optimum. Every step
+takes its time from one deadline: when it has passed, a step gets at most
+:data:`_LAST_SECONDS` and a plan found so far is kept (status ``feasible`` with its gap).
 docs/concentration.md §5 has the reasoning and bench/RESULTS.md the measurements.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -29,11 +34,17 @@ from zorglandschap.optimise._parallel import run_tasks, worker_count
 from zorglandschap.optimise.concentration.blocks import Block
 from zorglandschap.optimise.concentration.cuts import Strengthened, add_norm_cuts
 from zorglandschap.optimise.concentration.diagnosis import elastic_diagnosis
-from zorglandschap.optimise.concentration.formulation import Formulation, Handles, build_problem
+from zorglandschap.optimise.concentration.formulation import (
+    Formulation,
+    Handles,
+    build_problem,
+    cap_row,
+)
 from zorglandschap.optimise.concentration.start import Start, coarse_sites_start, lp_support_start
 from zorglandschap.optimise.solver import (
     SolveOutcome,
     Status,
+    choose_solver,
     highs_available,
     relative_gap,
     solve_problem,
@@ -54,6 +65,19 @@ _HIGHS_WITH_START: dict[str, bool | int | float | str] = {
 }
 #: Wall-time limit of each elastic diagnosis model, seconds. Assumption.
 _DIAGNOSIS_SECONDS = 30.0
+#: Wall time a step still gets once the deadline has passed (HiGHS then returns the start or
+#: the best plan it has), seconds. Assumption: small, so a time limit holds within seconds.
+_LAST_SECONDS = 0.05
+#: Shares of the time left that the norm cuts and the start plan may take (they take 1-10 s
+#: nationally, so only a short time limit binds them). Assumption.
+_CUT_SHARE = 0.25
+_START_SHARE = 0.5
+#: A solve with less time than this left is in a hurry: no norm cuts (a start plan is worth
+#: more then), and a start plan its time limit ended is used. Assumption.
+_HURRY_SECONDS = 20.0
+#: The travel solve of the round-table objective keeps the disruption at most this much
+#: (relative, at least 1e-6 absolute) above the first solve's value: numerical slack only.
+_CAP_TOLERANCE = 1e-7
 #: Extra wall time a worker gets beyond the solve's own deadline before it counts as hung
 #: (start-up, hand-over of the result). Assumption.
 _GRACE_SECONDS = 60.0
@@ -82,6 +106,9 @@ class GroupJob:
         When the solve must end, on the :func:`time.time` clock (shared by all processes).
     coarse_sites
         The coarse plan's offering sites per intervention, for the start plan; None: none.
+    progress
+        Called during each MILP with the phase, seconds, incumbent and bound (in this process
+        only: a worker process gets None).
     """
 
     form: Formulation
@@ -92,6 +119,7 @@ class GroupJob:
     gap: float | None
     wall_deadline: float
     coarse_sites: Mapping[str, Sequence[str]] | None = None
+    progress: PhaseProgress | None = None
 
     @property
     def interventions(self) -> list[str]:
@@ -99,9 +127,18 @@ class GroupJob:
         return [b.intervention for b in self.blocks]
 
 
+#: A progress report of one phase: ``(phase, seconds, incumbent, bound)``; the phase is
+#: ``travel`` or ``disruption`` and the figures are in that phase's objective.
+PhaseProgress = Callable[[str, float, float | None, float | None], None]
+
+
 @dataclass(frozen=True)
 class GroupSolution:
-    """What solving one group gave: the outcome, the plan read back, and how it went."""
+    """What solving one group gave: the outcome, the plan read back, and how it went.
+
+    ``outcome`` is the last solve's (travel); ``first`` the disruption solve's of the
+    round-table objective (None for the travel objective).
+    """
 
     outcome: SolveOutcome
     build_seconds: float
@@ -109,6 +146,7 @@ class GroupSolution:
     variables: int
     y: dict[tuple[str, str], float] = field(default_factory=dict)
     x: dict[tuple[str, int, int], float] = field(default_factory=dict)
+    first: SolveOutcome | None = None
 
 
 def components(interventions: Sequence[str], groups: Sequence[tuple[str, ...]]) -> list[list[str]]:
@@ -159,9 +197,18 @@ class _Run:
         self.build_seconds += time.perf_counter() - t0
         return built
 
-    def left(self, min_seconds: float = 1.0) -> float:
+    def left(self, min_seconds: float = _LAST_SECONDS) -> float:
         """Seconds left before the deadline (at least ``min_seconds``)."""
         return max(self.deadline - time.perf_counter(), min_seconds)
+
+    def step(self, share: float) -> tuple[float, bool]:
+        """The time limit of a preparatory step (cuts, a start plan): ``share`` of what is
+        left, at most ``start_seconds``; and whether the solve is in a hurry (less than
+        :data:`_HURRY_SECONDS` left: the steps then adapt to the time, so the solve depends on
+        the machine's speed, as any solve does once its time limit binds)."""
+        left = self.left()
+        limit = min(self.job.settings.concentration.start_seconds, left * share)
+        return max(limit, _LAST_SECONDS), left < _HURRY_SECONDS
 
     def solve(
         self,
@@ -169,11 +216,27 @@ class _Run:
         *,
         tuned: bool = True,
         time_limit: float | None = None,
+        phase: str | None = None,
         **kw: Any,
     ) -> SolveOutcome:
-        """Solve within what is left (``tuned``: with the MILP's HiGHS options)."""
+        """Solve within what is left (``tuned``: with the MILP's HiGHS options; ``phase``:
+        report progress under that name)."""
         left = self.left()
         kw.setdefault("gap", self.job.gap)
+        report = self.job.progress
+        if phase is not None and report is not None:
+            constant = float(prob.objective.constant or 0.0)
+
+            def progress(seconds: float, best: float | None, bound: float | None) -> None:
+                assert report is not None
+                report(
+                    phase,
+                    seconds,
+                    None if best is None else best + constant,
+                    None if bound is None else bound + constant,
+                )
+
+            kw["progress"] = progress
         return solve_problem(
             prob,
             solver=self.job.solver,
@@ -206,23 +269,91 @@ def solve_group(job: GroupJob) -> GroupSolution:
     deadline = time.perf_counter() + (job.wall_deadline - time.time())
     cs = job.settings.concentration
     blocks = list(job.blocks)
+    if deadline <= time.perf_counter():
+        line = "model not built: the time limit passed before (e.g. in the coarse plan)"
+        return GroupSolution(_no_time(job), build_seconds=0.0, log=(line,), variables=0)
     run = _Run(job, deadline)
     name = f"concentration_{'_'.join(job.interventions)}"[:60]
     prob, handles = run.build(blocks, near_sets(blocks, cs.near_sites, job.form.closest),
                               far=True, name=name)  # fmt: skip
     log: list[str] = []
     tightened = _tighten(job, run, prob, handles, log)
-    start, from_coarse = _start_plan(job, run, prob, handles, tightened, log)
+    start, from_coarse, lp_bound = _start_plan(job, run, prob, handles, tightened, log)
     if tightened is not None and tightened.cuts and start is not None:
         _drop_weak_cuts(prob, start, tightened, cs.cut_keep_share, log)
     if start is not None and not from_coarse:
         # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
         # heuristics stay on to improve it
         run.options = {**run.options, **_HIGHS_WITH_START}
+    if start is None and run.deadline <= time.perf_counter():
+        # handing the model to the solver alone takes seconds on PC4 demand
+        log.append("MILP: not started, the time limit has passed and there is no start plan")
+        return read_back(_no_time(job), handles, blocks, run.build_seconds, log)
     t_mip = time.perf_counter()
-    outcome = run.solve(prob, start=start)
-    log.append(f"MILP: {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
-    return read_back(outcome, handles, blocks, run.build_seconds, log)
+    first_phase = "disruption" if job.form.objective == "disruption" else "travel"
+    outcome = with_bound(run.solve(prob, start=start, phase=first_phase), lp_bound)
+    log.append(f"MILP ({first_phase}): {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
+    first = None
+    if job.form.objective == "disruption" and outcome.status in ("optimal", "feasible"):
+        first = outcome
+        outcome = travel_phase(run, prob, handles, log)
+    return read_back(outcome, handles, blocks, run.build_seconds, log, first=first)
+
+
+def _no_time(job: GroupJob) -> SolveOutcome:
+    """The outcome of a solve that never started: the time limit had passed."""
+    return SolveOutcome(
+        status="no_solution", solver=choose_solver(job.solver, settings=job.settings),
+        objective=None, bound=None, gap=None, seconds=0.0, time_limited=True,
+        pulp_status="Not Solved", pulp_solution_status="No Solution Found",
+    )  # fmt: skip
+
+
+def with_bound(outcome: SolveOutcome, lp_bound: float | None) -> SolveOutcome:
+    """``outcome`` with the better of its bound and an LP bound of the same problem found
+    before the MILP (the LP relaxation, tightened by valid cuts): a solve the time limit ended
+    before HiGHS finished its root node still reports an honest, meaningful gap."""
+    if lp_bound is None or outcome.objective is None:
+        return outcome
+    if outcome.bound is not None and outcome.bound >= lp_bound:
+        return outcome
+    bound = min(lp_bound, outcome.objective)
+    return replace(outcome, bound=bound, gap=relative_gap(outcome.objective, bound))
+
+
+def travel_phase(run: _Run, prob: pulp.LpProblem, handles: Handles, log: list[str]) -> SolveOutcome:
+    """The round table's second solve: least travel among the plans whose disruption is at
+    most the first solve's (a row added to ``prob``, the first plan handed over as the start).
+
+    The first plan is a plan of this problem, so there is always one; should the solver
+    return none (it rejected the start within the time left), the first plan is put back and
+    the outcome says ``feasible`` (travel not minimised).
+    """
+    disruption = handles.disruption()
+    value = disruption.value()
+    cap = value + _CAP_TOLERANCE * max(1.0, abs(value)) + 1e-6
+    first_plan = {v: float(v.varValue) for v in prob.variables() if v.varValue}
+    prob.addConstraint(cap_row(disruption, cap, "disruption_cap"))
+    travel = handles.travel()
+    prob.setObjective(pulp.LpAffineExpression(list(travel.terms), constant=travel.constant))
+    t0 = time.perf_counter()
+    outcome = run.solve(prob, start=first_plan, phase="travel")
+    log.append(
+        f"MILP (travel, disruption held at {value:.2f}): {outcome.status} in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    if outcome.status in ("optimal", "feasible"):
+        return outcome
+    for v in prob.variables():
+        v.varValue = first_plan.get(v, 0.0)
+    log.append("travel solve found no plan in time: the disruption solve's plan is kept")
+    return replace(
+        outcome,
+        status="feasible",
+        objective=travel.value(),
+        bound=None,
+        gap=None,
+    )
 
 
 def _tighten(
@@ -237,6 +368,11 @@ def _tighten(
         return None
     if not (cs.norm_cuts and highs_available()):
         return None
+    limit, bound_by_deadline = run.step(_CUT_SHARE)
+    if bound_by_deadline:
+        # with little time a start plan is worth more than a tighter LP
+        log.append("norm cuts: not used, too little time left for them")
+        return None
     tightened = add_norm_cuts(
         prob,
         handles,
@@ -244,7 +380,7 @@ def _tighten(
         {p: job.form.specs[p].norm for p in job.interventions},
         max_rounds=cs.cut_rounds,
         min_gain=cs.cut_min_gain,
-        time_limit=max(min(cs.start_seconds, run.deadline - time.perf_counter()), 1.0),
+        time_limit=limit,
         threads=job.settings.solver.threads,
     )
     log.append(
@@ -262,33 +398,52 @@ def _start_plan(
     handles: Handles,
     tightened: Strengthened | None,
     log: list[str],
-) -> tuple[Start | None, bool]:
-    """A start plan (from the coarse plan's sites, else the LP's), and whether it is the
-    coarse one."""
+) -> tuple[Start | None, bool, float | None]:
+    """A start plan (from the coarse plan's sites, else the LP's), whether it is the coarse
+    one, and the best LP bound known (the cuts', else the LP relaxation's, if solved)."""
     cs = job.settings.concentration
+    lp_bound = None if tightened is None else tightened.bound
     if not cs.start_plan:
-        return None, False
+        return None, False, lp_bound
+    if run.deadline <= time.perf_counter():
+        log.append("start plan: not used, the time limit has passed")
+        return None, False, lp_bound
     blocks = list(job.blocks)
 
     def build_start(on: Sequence[Block], sets: Mapping[str, np.ndarray]) -> Any:
         return run.build(on, sets, far=False, name="start")
 
     start = None
+    limit, bound_by_deadline = run.step(_START_SHARE)
     if job.coarse_sites is not None:
         start, line = coarse_sites_start(
             handles, blocks, job.coarse_sites, build_restricted=build_start,
-            run=run.solve_start, gap=cs.start_gap, time_limit=cs.start_seconds,
+            run=run.solve_start, gap=cs.start_gap, time_limit=limit,
+            accept_feasible=bound_by_deadline,
         )  # fmt: skip
         log.append(line)
         if start is not None:
-            return start, True
+            return start, True, lp_bound
+    openings = None if tightened is None else tightened.openings
+    if openings is None:
+        relaxed = run.solve_start(prob, relax=True, time_limit=limit)
+        if relaxed.status != "optimal":
+            log.append(f"start plan: LP relaxation {relaxed.status} within {limit:g} s, not used")
+            return None, False, lp_bound
+        lp_bound = relaxed.objective
+        openings = {
+            b.intervention: np.array(
+                [handles.y[b.intervention][j].varValue or 0.0 for j in range(len(b.sites))]
+            )
+            for b in blocks
+        }
     start, line = lp_support_start(
         prob, handles, blocks, build_restricted=build_start, run=run.solve_start,
-        near_sites=cs.start_near_sites, gap=cs.start_gap, time_limit=cs.start_seconds,
-        openings=None if tightened is None else tightened.openings,
+        near_sites=cs.start_near_sites, gap=cs.start_gap, time_limit=limit,
+        openings=openings, accept_feasible=bound_by_deadline,
     )  # fmt: skip
     log.append(line)
-    return start, False
+    return start, False, lp_bound
 
 
 def _drop_weak_cuts(
@@ -314,6 +469,8 @@ def read_back(
     blocks: Sequence[Block],
     build_seconds: float,
     log: Sequence[str],
+    *,
+    first: SolveOutcome | None = None,
 ) -> GroupSolution:
     """The offers and shares of a solved problem, through its handles."""
     y_vals: dict[tuple[str, str], float] = {}
@@ -334,6 +491,7 @@ def read_back(
         variables=handles.n_x,
         y=y_vals,
         x=x_vals,
+        first=first,
     )
 
 
@@ -361,7 +519,13 @@ def solve_groups(
 
 @dataclass(frozen=True)
 class Combined:
-    """The groups' solutions together: one status, objective and bound, and the plan."""
+    """The groups' solutions together: one status, objective and bound, and the plan.
+
+    ``status`` is the worst of every solve's (both solves of the round-table objective);
+    ``objective``, ``bound`` and ``gap`` are those of the last solve (travel), and
+    ``disruption`` the first solve's ``(objective, bound, gap)`` for the round-table
+    objective (None otherwise).
+    """
 
     status: Status
     objective: float
@@ -373,6 +537,7 @@ class Combined:
     variables: int
     build_seconds: float
     log: tuple[str, ...]
+    disruption: tuple[float, float | None, float | None] | None = None
 
 
 def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution]) -> Combined:
@@ -388,10 +553,13 @@ def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution])
             y.update(sol.y)
             x.update(sol.x)
     outcomes = [s.outcome for s in solutions]
-    status = max((o.status for o in outcomes), key=lambda s: _STATUS_RANK[s])
-    objective = float(sum(o.objective or 0.0 for o in outcomes))
-    bounds = [o.bound for o in outcomes]
-    bound = float(sum(b for b in bounds if b is not None)) if None not in bounds else None
+    firsts = [s.first for s in solutions if s.first is not None]
+    status = max((o.status for o in outcomes + firsts), key=lambda s: _STATUS_RANK[s])
+    objective, bound = _summed(outcomes)
+    disruption = None
+    if firsts and len(firsts) == len(outcomes):
+        d_objective, d_bound = _summed(firsts)
+        disruption = (d_objective, d_bound, relative_gap(d_objective, d_bound))
     return Combined(
         status=status,
         objective=objective,
@@ -403,7 +571,16 @@ def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution])
         variables=sum(s.variables for s in solutions),
         build_seconds=sum(s.build_seconds for s in solutions),
         log=tuple(log),
+        disruption=disruption,
     )
+
+
+def _summed(outcomes: Sequence[SolveOutcome]) -> tuple[float, float | None]:
+    """The summed objective and bound of several groups' solves (no bound if one lacks it)."""
+    objective = float(sum(o.objective or 0.0 for o in outcomes))
+    bounds = [o.bound for o in outcomes]
+    bound = float(sum(b for b in bounds if b is not None)) if None not in bounds else None
+    return objective, bound
 
 
 def elastic_lines(
@@ -424,7 +601,7 @@ def elastic_lines(
         prob, h = build_problem(
             free, blocks, full, far=False, elastic=frozenset([mode]), name=f"elastic_{mode}"
         )
-        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), 5.0)
+        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), _LAST_SECONDS)
         out = solve_problem(prob, solver=solver, time_limit=limit, gap=gap, settings=settings)
         demand = {b.intervention: b.demand for b in blocks}
         return out.status, {

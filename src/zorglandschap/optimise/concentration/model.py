@@ -24,6 +24,7 @@ from zorglandschap.optimise.concentration.formulation import Formulation, Spec
 from zorglandschap.optimise.concentration.inputs import Extra, Instance, SiteSets, validate
 from zorglandschap.optimise.concentration.method import (
     GroupJob,
+    PhaseProgress,
     combine,
     components,
     elastic_lines,
@@ -65,7 +66,21 @@ class ConcentrationModel:
         & \sum_{k: t_{ik} \le t_{ij}} x_{ikp} \ge y_{jp} & \forall (i,j) \in A_p
                      & \text{(closest assignment, optional)}
 
-    plus forced sites (:math:`y_{jp} = 1` or the site removed from :math:`J_p`).
+    plus forced sites (:math:`y_{jp} = 1` or the site removed from :math:`J_p`). The
+    disruption of a plan is
+
+    .. math::
+
+        \Delta = \sum_p K_p \Big( \sum_{b_{jp}=1} (1 - y_{jp})
+                 + \sum_{b_{jp}=0} y_{jp} \Big)
+                 + \sum_p \sum_{i: h_{ip}} d_{ip} (1 - x_{i h_{ip} p})
+
+    — team changes, each weighing :math:`K_p` patients, plus the patients a year who change
+    hospital, :math:`h_{ip}` being today's hospital of :math:`i` (its nearest baseline
+    provider). The round-table objective (``objective="disruption"``) is lexicographic: first
+    :math:`\Delta^* = \min \Delta`, then the least travel
+    :math:`\sum_p \sum d_{ip} t_{ij} x_{ijp}` subject to the same constraints and
+    :math:`\Delta \le \Delta^*`.
 
     Solution method (all exact; :mod:`.method`):
 
@@ -119,9 +134,23 @@ class ConcentrationModel:
         Groups of interventions that must be offered at the same sites.
     closest_assignment
         Patients go to their nearest offering site (ties may split).
+    objective
+        ``travel`` (default): travel plus the weighted team changes and moved patients;
+        ``disruption``: the round table's lexicographic objective (disruption first, then
+        travel; see above).
     stop_weight, start_weight
-        Patient-minutes a year that one stopping / starting team weighs (default
-        ``settings.concentration.disruption_weight``).
+        ``travel`` objective: patient-minutes a year that one stopping / starting team weighs
+        (default ``settings.concentration.disruption_weight``).
+    today
+        Today's hospital of each demand id, per intervention (mapping intervention ->
+        mapping demand id -> site id); default: each point's nearest baseline provider.
+    team_weight
+        ``disruption`` objective: patients moved that one team change weighs, one value or
+        per intervention (default ``settings.concentration.team_weight_share`` of the norm).
+    partial_baseline
+        Interventions whose baseline names only some of today's teams: in the disruption
+        only their named teams that stop count (a new team may be an unnamed one; patients
+        moved are not counted).
     demand_region, demand_names
         Region and display name of each demand id (for indicators and diagnosis).
     detail, detail_pairs
@@ -140,6 +169,10 @@ class ConcentrationModel:
     state_name
         The site state the candidates were chosen on (e.g. ``2025`` or a scenario's name), for
         the result; ``custom`` by default.
+    warnings
+        Warnings about the data (e.g. an old baseline), carried into the result.
+    infeasible_hints
+        Lines added to the diagnosis when the plan is infeasible (e.g. what else to try).
     extra
         A callable ``extra(problem, handles)`` that adds the user's own constraints to every
         problem built (:class:`~zorglandschap.optimise.concentration.formulation.Handles`
@@ -183,8 +216,12 @@ class ConcentrationModel:
         eligible: SiteSets | None = None,
         share_sites: Sequence[Sequence[str]] = (),
         closest_assignment: bool = False,
+        objective: str = "travel",
         stop_weight: float | None = None,
         start_weight: float | None = None,
+        today: Mapping[str, Mapping[str, str]] | None = None,
+        team_weight: float | Mapping[str, float] | None = None,
+        partial_baseline: Sequence[str] = (),
         demand_region: pd.Series | None = None,
         demand_names: pd.Series | None = None,
         detail: pd.DataFrame | None = None,
@@ -193,6 +230,8 @@ class ConcentrationModel:
         demand_level: str = "custom",
         beyond_limit: str = "error",
         state_name: str = "custom",
+        warnings: Sequence[str] = (),
+        infeasible_hints: Sequence[str] = (),
         extra: Extra | None = None,
         coarse: ConcentrationModel | None = None,
         settings: Settings = DEFAULT_SETTINGS,
@@ -268,6 +307,7 @@ class ConcentrationModel:
             site_region=i.site_region,
             share_groups=i.share_sites,
             closest=i.closest_assignment,
+            objective=i.objective,
             stop_weight=i.stop_weight,
             start_weight=i.start_weight,
             extra=i.extra,
@@ -342,6 +382,7 @@ class ConcentrationModel:
         solver: str | None = None,
         time_limit: float | None = None,
         gap: float | None = None,
+        progress: PhaseProgress | None = None,
     ) -> ConcentrationResult:
         """Solve to proven optimality within ``gap``, or as far as ``time_limit`` allows.
 
@@ -354,6 +395,10 @@ class ConcentrationModel:
             ``settings.solver.time_limit_seconds``).
         gap
             Relative gap tolerance (default ``settings.solver.gap``).
+        progress
+            Called during every MILP solved in this process (``phase, seconds, incumbent,
+            bound``; HiGHS only), e.g. for a live progress line; groups solved in worker
+            processes do not report.
 
         Returns
         -------
@@ -381,7 +426,7 @@ class ConcentrationModel:
         coarse_sites = self._coarse_sites(solver, deadline, solve_log)
         groups = components(self.interventions, self.share_sites)
         cs = self.settings.concentration
-        jobs = self._jobs(groups, blocks, solver, gap, deadline, coarse_sites)
+        jobs = self._jobs(groups, blocks, solver, gap, deadline, coarse_sites, progress)
         solutions = solve_groups(jobs, workers_setting=cs.workers, min_pairs=cs.worker_min_pairs)
         plan = combine(groups, solutions)
         build_s += plan.build_seconds
@@ -392,18 +437,20 @@ class ConcentrationModel:
                 "found no single cause."
             ] + self._elastic(ordered, solver, deadline, gap)
             return empty_result(self.instance, "infeasible", diag, started=start,
-                                build_seconds=build_s, solver=plan.solver)  # fmt: skip
+                                build_seconds=build_s, solver=plan.solver,
+                                solve_log=tuple(solve_log) + plan.log)  # fmt: skip
         if plan.status == "no_solution":
             diag = [
                 f"No plan found within the time limit of {budget:g} s; raise the time limit."
             ] + notes
             return empty_result(self.instance, "no_solution", diag, started=start,
-                                build_seconds=build_s, solver=plan.solver)  # fmt: skip
+                                build_seconds=build_s, solver=plan.solver,
+                                solve_log=tuple(solve_log) + plan.log)  # fmt: skip
         solved = Solved(
             status=plan.status, objective=plan.objective, bound=plan.bound, gap=plan.gap,
             y=plan.y, x=plan.x, solver=plan.solver, rounds=1 if groups else 0,
             variables=plan.variables, build_seconds=build_s,
-            solve_log=tuple(solve_log) + plan.log,
+            solve_log=tuple(solve_log) + plan.log, disruption=plan.disruption,
         )  # fmt: skip
         return plan_result(self.instance, blocks, solved, started=start, notes=notes)
 
@@ -415,8 +462,10 @@ class ConcentrationModel:
         gap: float | None,
         deadline: float,
         coarse_sites: Mapping[str, Sequence[str]] | None,
+        progress: PhaseProgress | None = None,
     ) -> list[GroupJob]:
-        """One job per group of interventions, for this process or a worker."""
+        """One job per group of interventions, for this process or a worker (the progress
+        callback only when there is a single group: several may go to workers)."""
         wall_deadline = time.time() + (deadline - time.perf_counter())
         return [
             GroupJob(
@@ -428,6 +477,7 @@ class ConcentrationModel:
                 gap=gap,
                 wall_deadline=wall_deadline,
                 coarse_sites=coarse_sites,
+                progress=progress if len(groups) == 1 else None,
             )
             for group in groups
         ]
@@ -480,7 +530,10 @@ class ConcentrationModel:
         cs = self.settings.concentration
         if self.coarse is None or not cs.start_plan:
             return None
-        left = max(deadline - time.perf_counter(), 1.0)
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            solve_log.append("coarse plan: not solved, the time limit has passed")
+            return None
         c = self.coarse.solve(
             solver=solver, time_limit=min(cs.coarse_seconds, left), gap=cs.start_gap
         )

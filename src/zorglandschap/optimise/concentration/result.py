@@ -7,15 +7,16 @@ their JSON is rounded by :func:`~zorglandschap.result.json_number`.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from zorglandschap.errors import InfeasiblePlan
+from zorglandschap.errors import InfeasiblePlan, OutputError
+from zorglandschap.files import atomic_write_bytes
 from zorglandschap.optimise.solver import Status
 from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
@@ -78,6 +79,22 @@ class ConcentrationResult:
     state_name
         The site state whose SEHs the eligibility rules used (``2025``, a scenario's name), or
         ``custom`` for a model built from explicit tables.
+    objective_kind
+        ``travel`` or ``disruption`` (the round table's: disruption first, then travel).
+    baseline
+        Today's providers (:func:`~.changes.baseline_table`): per intervention and site the
+        volume today (``volume_kind`` known or estimate, with its year and source) and the
+        provider record's year and confidence.
+    movement
+        Per intervention (:func:`~.changes.movement_table`): patients, patients who change
+        hospital, patients sent past a nearer offering centre, centres today and in the plan,
+        teams that keep, stop and start.
+    warnings
+        What a planner should check: an old or unknown baseline, more centres than today, a
+        team that stops although it meets the norm today.
+    disruption
+        The round-table objective's first solve: ``(disruption, bound, gap)`` (team changes
+        weighted by ``team_weight`` plus patients moved); None otherwise.
     """
 
     status: Status
@@ -100,6 +117,11 @@ class ConcentrationResult:
     solve_log: tuple[str, ...] = ()
     settings: Settings = field(default=DEFAULT_SETTINGS, repr=False, compare=False)
     state_name: str = "custom"
+    objective_kind: str = "travel"
+    baseline: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    movement: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    warnings: tuple[str, ...] = ()
+    disruption: tuple[float, float | None, float | None] | None = None
 
     @property
     def has_plan(self) -> bool:
@@ -153,61 +175,62 @@ class ConcentrationResult:
             "sites": len(self.offering()),
             "stops": int((self.sites["change"] == "stops").sum()),
             "starts": int((self.sites["change"] == "starts").sum()),
+            "patients_moved": self.patients_moved(),
+            "objective_kind": self.objective_kind,
+            "warnings": len(self.warnings),
             "state_name": self.state_name,
             **self.overall(),
         }
 
+    def patients_moved(self) -> float | None:
+        """Patients a year who change hospital, all interventions (None without a plan)."""
+        if not self.has_plan or self.movement.empty:
+            return None
+        return json_number(float(self.movement["patients_moved"].sum()))
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """``sites``, ``flows``, ``indicators`` and, when present, ``detail_indicators``."""
+        """``sites``, ``flows``, ``indicators``, ``baseline``, ``movement`` and, when present,
+        ``detail_indicators``."""
         frames = {"sites": self.sites, "flows": self.flows, "indicators": self.indicators}
+        frames["baseline"] = self.baseline
+        frames["movement"] = self.movement
         if self.detail_indicators is not None:
             frames["detail_indicators"] = self.detail_indicators
         return frames
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready payload (stable keys; sorted lists; numbers by ``json_number``)."""
-        offers = self.sites.loc[self.sites["offers"].astype(bool)].sort_values(
-            ["intervention", "site_id"]
-        )
-        sites = [
-            {
-                "intervention": r.intervention,
-                "site_id": r.site_id,
-                "name": r.name,
-                "region": r.region,
-                "volume": json_number(r.volume),
-                "norm": json_number(r.norm),
-                "change": r.change,
-            }
-            for r in offers.itertuples(index=False)
-        ]
-        changes = [
-            {
-                "intervention": r.intervention,
-                "site_id": r.site_id,
-                "name": r.name,
-                "change": r.change,
-            }  # fmt: skip
-            for r in self.changes().sort_values(["intervention", "site_id"]).itertuples(index=False)
-        ]
+        """JSON-ready payload (stable keys; sorted lists; numbers by ``json_number``).
+
+        Everything that depends on the machine (wall times, the solve log with its seconds)
+        is under ``timing``: without it two runs of the same question compare byte for byte.
+        """
         out: dict[str, Any] = {
             "status": self.status,
             "gap": json_number(self.gap),
             "objective": json_number(self.objective),
+            "objective_kind": self.objective_kind,
             "bound": json_number(self.bound),
+            "disruption": self._disruption(),
             "travel_patient_minutes": json_number(self.travel),
-            "seconds": json_number(self.seconds, _SECONDS_DECIMALS),
-            "build_seconds": json_number(self.build_seconds, _SECONDS_DECIMALS),
             "solver": self.solver,
             "interventions": list(self.interventions),
             "demand_level": self.demand_level,
             "rounds": self.rounds,
             "variables": self.variables,
-            "solve_log": list(self.solve_log),
-            "sites": sites,
-            "changes": changes,
+            "sites": self._offering_records(),
+            "changes": self._change_records(),
+            "baseline": self._baseline_records(),
+            "stops": self._stop_records(),
+            "patients_moved": self.patients_moved(),
+            "movement": json_records(self.movement) if self.has_plan else [],
+            "warnings": list(self.warnings),
             "diagnosis": list(self.diagnosis),
             "indicators": json_records(self.indicators),
+            "timing": {
+                "seconds": json_number(self.seconds, _SECONDS_DECIMALS),
+                "build_seconds": json_number(self.build_seconds, _SECONDS_DECIMALS),
+                "solve_log": list(self.solve_log),
+            },
         }
         out.update(self.overall(self.indicators))
         if self.detail_indicators is not None:
@@ -215,36 +238,134 @@ class ConcentrationResult:
             out["detail"] = self.overall(self.detail_indicators)
         return out
 
+    def _disruption(self) -> dict[str, Any] | None:
+        if self.disruption is None:
+            return None
+        value, bound, gap = self.disruption
+        return {"value": json_number(value), "bound": json_number(bound), "gap": json_number(gap)}
+
+    def _offering_records(self) -> list[dict[str, Any]]:
+        """The offering sites, each with its change against today: ``keep`` or ``start``
+        (``unknown`` where the intervention has no baseline)."""
+        offers = self.sites.loc[self.sites["offers"].astype(bool)].sort_values(
+            ["intervention", "site_id"]
+        )
+        known = set(self.baseline["intervention"]) if len(self.baseline) else set()
+        return [
+            {
+                "intervention": r.intervention,
+                "site_id": r.site_id,
+                "name": r.name,
+                "region": r.region,
+                "volume": json_number(r.volume),
+                "norm": json_number(r.norm),
+                "change": _CHANGE_WORDS.get(str(r.change), "")
+                if r.intervention in known
+                else "unknown",
+                "volume_today": json_number(r.baseline_volume),
+            }
+            for r in offers.itertuples(index=False)
+        ]
+
+    def _change_records(self) -> list[dict[str, Any]]:
+        rows = self.changes().sort_values(["intervention", "site_id"])
+        return [
+            {"intervention": r.intervention, "site_id": r.site_id, "name": r.name,
+             "change": r.change}
+            for r in rows.itertuples(index=False)
+        ]  # fmt: skip
+
+    def _baseline_records(self) -> list[dict[str, Any]]:
+        """Today's providers: ``site_id, name, volume, year`` (the provider record's year), the
+        volume's kind, year and source, and the record's confidence."""
+        if self.baseline.empty:
+            return []
+        return [
+            {
+                "intervention": r.intervention,
+                "site_id": r.site_id,
+                "name": r.name,
+                "volume": json_number(r.volume),
+                "year": r.record_year,
+                "confidence": r.confidence,
+                "volume_kind": r.volume_kind,
+                "volume_year": r.volume_year,
+                "volume_source": r.volume_source,
+            }
+            for r in self.baseline.sort_values(["intervention", "site_id"]).itertuples(index=False)
+        ]
+
+    def _stop_records(self) -> list[dict[str, Any]]:
+        """The teams that stop, with their volume today (known or estimated)."""
+        if not self.has_plan:
+            return []
+        rows = self.sites[self.sites["change"] == "stops"].sort_values(["intervention", "site_id"])
+        return [
+            {"intervention": r.intervention, "site_id": r.site_id, "name": r.name,
+             "volume": json_number(r.baseline_volume)}
+            for r in rows.itertuples(index=False)
+        ]  # fmt: skip
+
     def to_json(self, path: str | Path | None = None) -> str:
-        """The :meth:`to_dict` payload as sorted, indented JSON; written to ``path`` if given."""
+        """The :meth:`to_dict` payload as sorted, indented JSON; written to ``path`` if given
+        (atomically).
+
+        Raises
+        ------
+        OutputError
+            ``path`` cannot be written (named, with the reason).
+        """
         text = dumps(self.to_dict())
         if path is not None:
-            write_atomic(Path(path), (text + "\n").encode("utf-8"))
+            with _writing(Path(path)):
+                atomic_write_bytes(path, (text + "\n").encode("utf-8"))
         return text
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """Write each of :meth:`tables` as ``<name>.csv`` into ``folder`` (each file atomically)."""
+        """Write each of :meth:`tables` as ``<name>.csv`` into ``folder`` (each file atomically).
+
+        Raises
+        ------
+        InfeasiblePlan
+            The result has no plan: nothing is written, so a previous plan's CSV files in
+            ``folder`` stay as they were.
+        OutputError
+            ``folder`` cannot be made or a file in it cannot be written (named).
+        """
         out = Path(folder)
-        out.mkdir(parents=True, exist_ok=True)
+        if not self.has_plan:
+            raise InfeasiblePlan(
+                f"No CSV written to {out}: the solve ended {self.status}, there is no plan "
+                "(the files already there are left as they were).",
+                diagnosis=list(self.diagnosis),
+            )
         written = []
-        for name, frame in self.tables().items():
-            path = out / f"{name}.csv"
-            text = frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
-            write_atomic(path, text.encode("utf-8"))
-            written.append(path)
+        with _writing(out):
+            if out.exists() and not out.is_dir():
+                raise NotADirectoryError(20, "it is a file, not a folder", str(out))
+            for name, frame in self.tables().items():
+                path = out / f"{name}.csv"
+                text = frame.to_csv(index=False, float_format="%.6f", lineterminator="\n")
+                atomic_write_bytes(path, text.encode("utf-8"))
+                written.append(path)
         return written
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` beside ``path`` and move it into place (never a half-written file)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+@contextlib.contextmanager
+def _writing(path: Path) -> Iterator[None]:
+    """Turn an OS error while writing ``path`` into an :class:`OutputError` naming it."""
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise OutputError(
+            f"Cannot write {where}: {exc.strerror or exc}; give a path in a folder you can "
+            "write to."
+        ) from None
+
+
+#: The JSON words for a site's change against today.
+_CHANGE_WORDS = {"keeps": "keep", "starts": "start", "stops": "stop"}
 
 
 @dataclass(frozen=True)

@@ -74,8 +74,11 @@ def _restricted_start(
     near_sites: int | None,
     gap: float,
     time_limit: float,
+    accept_feasible: bool = False,
 ) -> tuple[Start | None, SolveOutcome | None, str]:
-    """Solve the model restricted to the ``kept`` sites per intervention (``fixed``: all open)."""
+    """Solve the model restricted to the ``kept`` sites per intervention (``fixed``: all open);
+    ``accept_feasible``: a plan the time limit ended is used too (the caller's deadline, not the
+    safety limit, set that limit: the solve is then machine-dependent whatever it does)."""
     restricted: list[Block] = []
     near: dict[str, np.ndarray] = {}
     for block in blocks:
@@ -102,7 +105,7 @@ def _restricted_start(
                     return None, None, f"kept site {block.sites[j]} cannot meet the norm"
                 y.lowBound = 1
     out = run(sub, gap=gap, time_limit=time_limit)
-    if out.status != "optimal":
+    if out.status != "optimal" and not (accept_feasible and out.status == "feasible"):
         # a time-limited plan may be poor, and the full solve then skips HiGHS' own heuristics
         return None, out, f"restricted model {out.status} within {time_limit:g} s"
     return carry_over(sub_handles, full), out, ""
@@ -119,6 +122,7 @@ def lp_support_start(
     gap: float,
     time_limit: float,
     openings: Mapping[str, np.ndarray] | None = None,
+    accept_feasible: bool = False,
 ) -> tuple[Start | None, str]:
     """A start plan for ``problem`` (the full model), or None, and a line saying what happened.
 
@@ -140,6 +144,8 @@ def lp_support_start(
     openings
         Site openings (block positions) of an LP relaxation already solved (e.g. tightened by
         norm cuts), per intervention; None = solve ``problem``'s relaxation here.
+    accept_feasible
+        Use a restricted plan that the time limit ended too (see :func:`_restricted_start`).
     """
     lp_seconds = 0.0
     if openings is None:
@@ -170,6 +176,7 @@ def lp_support_start(
         near_sites=near_sites,
         gap=gap,
         time_limit=time_limit,
+        accept_feasible=accept_feasible,
     )
     if start is None or out is None:
         return None, f"start plan: {why}, not used"
@@ -188,6 +195,7 @@ def coarse_sites_start(
     run: Run,
     gap: float,
     time_limit: float,
+    accept_feasible: bool = False,
 ) -> tuple[Start | None, str]:
     """A start plan for the full model (``handles``) in which exactly the given ``sites`` offer each intervention (e.g. the plan
     solved on municipalities), with patients assigned at the model's own demand level.
@@ -206,6 +214,7 @@ def coarse_sites_start(
         near_sites=None,
         gap=gap,
         time_limit=time_limit,
+        accept_feasible=accept_feasible,
     )
     if start is None or out is None:
         return None, f"start plan from the coarse plan: {why}, not used"
