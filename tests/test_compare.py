@@ -117,7 +117,8 @@ def test_plans_are_compared_per_intervention(utrecht: Landscape, tmp_path: Path)
         path = tmp_path / f"pancreas-{norm}.toml"
         path.write_text(
             f'name = "norm {norm}"\n[concentration]\ninterventions = ["pancreas"]\n'
-            f"norms = {{ pancreas = {norm} }}\n"
+            f'norms = {{ pancreas = {norm} }}\nobjective = "travel"\n'  # the round table
+            # keeps today's two Utrecht teams at both norms; least travel spreads at norm 10
         )
         files.append(path)
     compared = compare_scenarios(files, landscape=utrecht)

@@ -236,7 +236,7 @@ class ScenarioRun:
             plan = {
                 k: v
                 for k, v in self.concentration.to_dict().items()
-                if k not in ("seconds", "build_seconds", "solve_log")
+                if k not in ("seconds", "build_seconds", "solve_log", "timing")
             }
         return {
             "format": RUN_FORMAT,
@@ -273,9 +273,8 @@ class ScenarioRun:
         }
         if self.concentration is not None:
             d = self.concentration.to_dict()
-            payload["concentration"] = {
-                k: d.get(k) for k in ("seconds", "build_seconds", "solve_log")
-            }
+            timing = {k: d[k] for k in ("seconds", "build_seconds", "solve_log") if k in d}
+            payload["concentration"] = {**timing, **d.get("timing", {})}
         return dumps(payload)
 
 
