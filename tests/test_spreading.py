@@ -108,7 +108,7 @@ def six_sites() -> SpreadingInstance:
     return SpreadingInstance(
         sites=tuple(sites),
         points=points,
-        minutes={b: minutes for b in TIME_BLOCKS},
+        minutes=dict.fromkeys(TIME_BLOCKS, minutes),
         staff=STAFF,
         spoedpost_keeps_share=0.2,
     )

@@ -109,7 +109,7 @@ def garbage_header(path: Path) -> None:
 
 
 def old_npy_file(path: Path) -> None:
-    with open(path, "wb") as handle:
+    with path.open("wb") as handle:
         np.save(handle, np.zeros(CLEAN.shape))
 
 
@@ -252,7 +252,7 @@ def test_cli_reach_on_a_zero_byte_cache_file_is_the_clean_answer(tmp_path: Path)
     clean = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env, check=True)
     for path in tmp_path.glob("travel-*.matrix"):
         path.write_bytes(b"")
-    again = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env)
+    again = subprocess.run(args, capture_output=True, text=True, cwd=REPO, env=env, check=False)
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["beyond"] == json.loads(clean.stdout)["beyond"]
     assert again.stdout == clean.stdout

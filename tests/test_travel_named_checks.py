@@ -11,8 +11,8 @@ from __future__ import annotations
 import pytest
 
 from zorglandschap.access import reach, sensitive_sites
-from zorglandschap.landscape import Landscape
 from zorglandschap.access.regimes import RIVM_BLOCK, dated_state, regime_settings
+from zorglandschap.landscape import Landscape
 from zorglandschap.vocab import Service
 
 pytestmark = pytest.mark.slow
