@@ -72,7 +72,7 @@ def test_regional_iza_figure_is_a4_portrait(
     figure = reach_figure(result, state, region=view, orientation="portrait")
     texts = [t.get_text() for t in figure.findobj(match=lambda a: hasattr(a, "get_text"))]
     assert "SEH within 45 minutes — night, sites 2025 — IZA region Zuid-Limburg" in texts
-    assert any("mean 23.0 min, P90 31.0 min" in t for t in texts)  # the national figures
+    assert any("mean 24.6 min, P90 33.2 min" in t for t in texts)  # the national figures
     assert {"UMC Maastricht", "Zuyderland MC Heerlen", "Laurentius Roermond"} <= set(texts)
     assert SOURCE_LINE in texts and "N" in texts and "5 km" in texts  # source, north, scale
     _check_print(save_figure(figure, tmp_path / "zuid-limburg.png"), A4_LANDSCAPE[::-1])
@@ -88,8 +88,8 @@ def test_before_after_figure_has_two_panels(
     view = parse_region("roaz:ROAZ04", netherlands)
     figure = before_after_figure(before, after, baseline, scenario.state, region=view)
     titles = [ax.get_title(loc="left") for ax in figure.axes if ax.get_title(loc="left")]
-    assert titles[0].startswith("Before: sites 2025\n0 beyond 45 min")
-    assert titles[1].startswith("After: sites Dirksland becomes a spoedpost\n20,405 beyond")
+    assert titles[0].startswith("Before: sites 2025\n4,915 beyond 45 min")  # ROAZ04, rivm2022
+    assert titles[1].startswith("After: sites Dirksland becomes a spoedpost\n42,490 beyond")
     _check_print(save_figure(figure, tmp_path / "before-after.png"), A4_LANDSCAPE)
 
 
