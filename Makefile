@@ -16,9 +16,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 setup: $(VENV)/.installed
 
 ## The main job on the embedded Netherlands: what it holds, who is beyond 45 minutes of an
-## SEH at night (2025), the most sensitive SEHs, their map, and where pancreatic surgery
-## should be concentrated at the norm of 20 a year with at least one centre per ROAZ region
-## (and its map).
+## SEH at night (2025), the most sensitive SEHs, their map, and the round table's question on
+## pancreatic surgery: which of today's teams continue at the norm of 20 a year with at least
+## one centre per ROAZ region, who stops, which patients change hospital (and its map).
 run: setup
 	$(BIN)/zorglandschap data
 	$(BIN)/zorglandschap reach --sites 2025 --block night --by roaz
