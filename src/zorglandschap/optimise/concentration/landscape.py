@@ -288,7 +288,7 @@ def _today_options(
         "warnings": [*today.warnings, *chosen.warnings],
         "infeasible_hints": _hints(objective, allow_new, chosen.partial, ids),
         "teams_today": {
-            p: c.national for p, c in today.coverage.items() if c.national and not c.complete
+            p: c.national for p, c in today.coverage.items() if c.national and c.national > c.named
         },
     }
 

@@ -167,7 +167,7 @@ class ConcentrationModel:
     infeasible_hints
         Lines added to the diagnosis when the plan is infeasible (e.g. what else to try).
     teams_today
-        How many teams offer each intervention today, where ``baseline`` names only some of
+        How many teams offer each intervention today where ``baseline`` names only some of
         them (a national count): the result compares the plan with it. Default: the
         baseline's sites.
     extra
