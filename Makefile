@@ -19,9 +19,13 @@ setup: $(VENV)/.installed
 ## times, reach and sensitive SEHs, a concentration solve, maps, figures, the report). A round
 ## table in ROAZ Noord-Nederland: Sneek and Heerenveen close their SEH at night, pancreatic
 ## surgery at norm 20 with a centre per ROAZ region at 24/7 SEH hospitals, population 2026.
-## The report: results/round-table-friesland/report.html
+## The report: results/round-table-friesland/report.html. Then the round table's national
+## question on pancreatic surgery: which of today's teams continue at the norm of 20 a year with
+## at least one centre per ROAZ region, who stops, which patients change hospital (and its map).
 run: setup
 	$(BIN)/zorglandschap run scenarios/round-table-friesland.toml
+	$(BIN)/zorglandschap concentrate --intervention pancreas --norm 20 --per-roaz 1 \
+	  --map maps/concentration-pancreas-20-per-roaz.html
 
 ## The whole test suite, national runs (marked slow) included.
 test: setup

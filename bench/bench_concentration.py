@@ -27,6 +27,14 @@ norm 20 and 40 and the six jointly (HiGHS, default gap). ``--workers`` runs only
 ``concentration.workers=1`` (one group after the other), alternating, at both gap tolerances.
 ``--pc4`` runs only pancreas norm 20 and 40 at PC4 demand within 60 s, with the default
 interior-point root LP against ``concentration.fine_root_lp="simplex"``, alternating.
+``--round-table`` runs the round table's default question (``objective="disruption"``: today's
+providers, disruption first, then travel) for pancreas, oesophagus and lung at their norms,
+against the earlier default (``objective="travel"``, every site a candidate), alternating; then
+the choice of ``team_weight_share`` (pancreas norms 20-50, one per ROAZ region), the weighted
+alternative (``disruption_weight``) against the lexicographic order, and time limits of 1-10 s.
+
+Every travel-only case here asks ``objective="travel"`` (the question these benchmarks
+measured before the round table's default).
 
 Results are summarised by hand in bench/RESULTS.md ("Complex-care concentration").
 """
@@ -71,8 +79,17 @@ def run(
         "mean_min": d["mean_minutes"],
         "p90_min": d["p90_minutes"],
         "gap_tolerance": gap,
+        "objective_kind": result.objective_kind,
         "solve_log": list(result.solve_log),
     }
+    if result.has_plan and len(result.movement):
+        m = result.movement
+        row.update(
+            stops=int(m["stops"].sum()), starts=int(m["starts"].sum()),
+            moved=round(float(m["patients_moved"].sum()), 1),
+            past_nearer=round(float(m["patients_past_nearer"].sum()), 1),
+            stopping=sorted(result.sites.loc[result.sites["change"] == "stops", "site_id"]),
+        )  # fmt: skip
     print(json.dumps(row), flush=True)
     return row
 
@@ -145,6 +162,10 @@ def main() -> None:
     parser.add_argument(
         "--far-pool", action="store_true", help="Only the far-pool re-solve (pancreas 20)."
     )
+    parser.add_argument(
+        "--round-table", action="store_true",
+        help="Only the round table's default question against the travel objective.",
+    )  # fmt: skip
     parser.add_argument("--out", default="bench/concentration.json")
     parser.add_argument(
         "--repeat", type=int, default=1,
@@ -161,7 +182,7 @@ def main() -> None:
     def pancreas(norm: int, demand: str = "municipality", settings: Any = DEFAULT_SETTINGS) -> Any:
         return lambda: landscape_model(
             land, "pancreas", norms=norm, per_region=1, demand=demand,
-            travel_minutes=minutes, settings=settings,
+            travel_minutes=minutes, settings=settings, objective="travel",
         )  # fmt: skip
 
     def six(shared: bool, settings: Any = DEFAULT_SETTINGS) -> Any:
@@ -171,8 +192,13 @@ def main() -> None:
         groups = [tuple(resolve_intervention(land.norms, n) for n in g) for g in share]
         return lambda: landscape_model(
             land, SIX, per_region=1, travel_minutes=minutes, share_sites=groups,
-            settings=settings,
+            settings=settings, objective="travel",
         )  # fmt: skip
+
+    if args.round_table:
+        rows += round_table(land, minutes, repeat=args.repeat)
+        write(args.out, rows)
+        return
 
     if args.far_pool:
         rows.append(far_pool_row(pancreas(20)()))
@@ -214,8 +240,8 @@ def main() -> None:
                                 pancreas(norm, settings=no_cuts), solver="highs"))  # fmt: skip
                 rows.append(run(f"pancreas norm {norm}", pancreas(norm), solver="highs"))
             rows.append(run("six jointly, no norm cuts", lambda: landscape_model(
-                land, SIX, per_region=1, travel_minutes=minutes, settings=no_cuts),
-                solver="highs"))  # fmt: skip
+                land, SIX, per_region=1, travel_minutes=minutes, settings=no_cuts,
+                objective="travel"), solver="highs"))  # fmt: skip
             rows.append(run("six jointly", six(False), solver="highs"))
         write(args.out, rows)
         return
@@ -251,6 +277,46 @@ def main() -> None:
         for solver in solvers:
             rows.append(spopt_pmedian(land, minutes, p, solver))
     write(args.out, rows)
+
+
+def round_table(land: Any, minutes: Any, *, repeat: int) -> list[dict[str, Any]]:
+    """The round table's question against the travel objective, the team weight, the weighted
+    alternative and time limits (see the module docstring)."""
+    rows: list[dict[str, Any]] = []
+
+    def model(p: str, objective: str, **kw: Any) -> Any:
+        return lambda: landscape_model(land, p, objective=objective, travel_minutes=minutes, **kw)
+
+    for _ in range(repeat):
+        for p, kw in (("pancreas", {}), ("pancreas", {"per_region": 1}), ("oesophagus", {}),
+                      ("lung", {})):  # fmt: skip
+            label = f"{p} at its norm{', one per ROAZ' if kw else ''}"
+            rows.append(run(f"{label}, travel (earlier default)", model(p, "travel", **kw),
+                            solver="highs"))  # fmt: skip
+            rows.append(run(f"{label}, round table (default)", model(p, "disruption", **kw),
+                            solver="highs"))  # fmt: skip
+    for norm in (20, 30, 40, 50):
+        for share in (0.0, 0.25, 0.5, 1.0):
+            settings = DEFAULT_SETTINGS.replace(concentration={"team_weight_share": share})
+            rows.append(run(f"pancreas norm {norm}, one per ROAZ, team_weight_share {share}",
+                            model("pancreas", "disruption", norms=norm, per_region=1,
+                                  settings=settings), solver="highs"))  # fmt: skip
+        for weight in (500.0, 2000.0, 10000.0):
+            rows.append(run(f"pancreas norm {norm}, one per ROAZ, disruption_weight {weight:g}",
+                            model("pancreas", "disruption", norms=norm, per_region=1,
+                                  disruption_weight=weight), solver="highs"))  # fmt: skip
+    for limit in (1.0, 2.0, 5.0, 10.0):
+        for objective in ("travel", "disruption"):
+            rows.append(run(f"pancreas norm 20, one per ROAZ, {objective}, time limit {limit:g}",
+                            model("pancreas", objective, norms=20, per_region=1),
+                            solver="highs", time_limit=limit))  # fmt: skip
+    for limit in (1.0, 10.0):
+        for objective in ("travel", "disruption"):
+            rows.append(run(f"pancreas norm 20, one per ROAZ, PC4, {objective}, time limit "
+                            f"{limit:g}", model("pancreas", objective, norms=20, per_region=1,
+                                                demand="pc4"),
+                            solver="highs", time_limit=limit))  # fmt: skip
+    return rows
 
 
 def write(path: str, rows: list[dict[str, Any]]) -> None:

@@ -101,7 +101,9 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         for ivs, norm in runs:
-            model = landscape_model(land, ivs, norms=norm, per_region=1, travel_minutes=minutes)
+            model = landscape_model(
+                land, ivs, norms=norm, per_region=1, travel_minutes=minutes, objective="travel"
+            )
             for path in export(model, Path(tmp)):
                 floor(path)
 

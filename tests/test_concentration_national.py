@@ -25,7 +25,11 @@ def pancreas_models(netherlands: Landscape) -> dict[int, ConcentrationModel]:
     """The travel-only question on every site (the model before the round table's default)."""
     return {
         norm: landscape_model(
-            netherlands, "pancreas", norms=norm, per_region=1, max_minutes=MAX_MINUTES,
+            netherlands,
+            "pancreas",
+            norms=norm,
+            per_region=1,
+            max_minutes=MAX_MINUTES,
             objective="travel",
         )  # fmt: skip
         for norm in (20, 40)
@@ -194,11 +198,12 @@ def test_the_default_question_is_proven_optimal_at_the_norm(
 
 
 def test_a_time_limit_holds_within_seconds(netherlands: Landscape) -> None:
-    # the travel question on every site takes ~10 s to prove; with one second the solve
-    # (start plans, cuts, MILP) stops within a few seconds and says feasible with its gap
+    # the travel question on every site takes ~10 s to prove; with a few seconds the solve
+    # (start plan, MILP) stops within a few seconds of its limit and says how far it got: a
+    # plan and its gap (the bound at least the LP relaxation's), or no plan at all
     model = landscape_model(netherlands, "pancreas", norms=20, per_region=1, objective="travel")
-    result = model.solve(time_limit=1)
-    assert result.status in ("feasible", "optimal")
-    assert result.seconds - result.build_seconds < 1 + 4.0
-    if result.status == "feasible":
-        assert result.gap is not None and result.gap > 0
+    for limit in (1.0, 3.0):
+        result = model.solve(time_limit=limit)
+        assert result.seconds - result.build_seconds < limit + 4.0
+        assert result.status in ("feasible", "optimal", "no_solution")
+    assert result.has_plan and result.gap is not None and result.gap < 0.2

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -23,8 +24,6 @@ from zorglandschap.errors import EXIT_NO_PLAN, OutputError
 from zorglandschap.landscape import load_landscape
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from zorglandschap.landscape import Landscape
     from zorglandschap.optimise import ConcentrationResult
 
@@ -360,37 +359,48 @@ def _print_intervention(result: ConcentrationResult, p: str) -> None:
     if not move.empty:
         m = move.iloc[0]
         today = f"today {m['sites_today']}" if m["sites_today"] else "today unknown"
+        unknown = m["sites_plan"] - m["keeps"] - m["starts"]
+        others = f", {unknown} not in the baseline" if unknown else ""
         console.print(
             f"[bold]{escape(p)}[/]: {m['sites_plan']} centres ({today}): {m['keeps']} keep, "
-            f"{m['starts']} start, {m['stops']} stop; {m['patients_moved']:.1f} of "
+            f"{m['starts']} start, {m['stops']} stop{others}; {m['patients_moved']:.1f} of "
             f"{m['patients']:.1f} patients a year change hospital, "
             f"{m['patients_past_nearer']:.1f} are sent past a nearer offering centre.",
             highlight=False,
         )
     table = Table(title=f"{p}: centres today and in the plan")
-    for column in ("site", "region", "today", "plan", "norm", "change"):
+    for column in ("site", "region", "listed", "today", "plan", "norm", "change"):
         table.add_column(column, justify="right" if column in ("today", "plan", "norm") else "left")
     order = sites.assign(_o=sites["change"].map({"stops": 1}).fillna(0)).sort_values(
         ["_o", "site_id"]
     )
     for r in order.itertuples(index=False):
+        listed, today = _today_text(r, result.baseline)
         table.add_row(
-            escape(str(r.name)), escape(str(r.region)), _today_text(r, result.baseline),
+            escape(str(r.name)), escape(str(r.region)), listed, today,
             f"{r.volume:.1f}" if r.offers else "-", f"{r.norm:g}", str(r.change) or "-",
         )  # fmt: skip
     console.print(table)
 
 
-def _today_text(row: Any, baseline: pd.DataFrame) -> str:
-    """Today's volume of a site: known (year) or estimated (est.), or blank."""
+def _today_text(row: Any, baseline: pd.DataFrame) -> tuple[str, str]:
+    """A provider's record (its year and confidence) and its volume today: known (with its
+    year) or estimated; blank for a site that offers nothing today."""
     if baseline.empty:
-        return ""
+        return "", ""
     b = baseline[
         (baseline["intervention"] == row.intervention) & (baseline["site_id"] == row.site_id)
     ]
     if b.empty:
-        return ""
+        return "", ""
     r = b.iloc[0]
+    listed = f"{_year(r['record_year'], 'undated')}, {r['confidence']}"
+    if pd.isna(r["volume"]):
+        return listed, "unknown"
     if r["volume_kind"] == "known":
-        return f"{r['volume']:.0f} ({r['volume_year'] or '?'})"
-    return f"~{r['volume']:.0f} (est.)"
+        return listed, f"{r['volume']:.0f} ({_year(r['volume_year'], '?')})"
+    return listed, f"~{r['volume']:.0f} (est.)"
+
+
+def _year(value: Any, missing: str) -> str:
+    return missing if value is None or pd.isna(value) else str(int(value))

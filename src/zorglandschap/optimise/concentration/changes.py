@@ -126,7 +126,7 @@ def movement_table(instance: Instance, flows: pd.DataFrame, sites: pd.DataFrame)
                 "patients": float(fp["patients"].sum()),
                 "patients_moved": moved_patients(fp, instance.specs[p].today),
                 "patients_past_nearer": past_nearer(fp, instance.pairs, offering),
-                "sites_today": len(instance.specs[p].baseline),
+                "sites_today": instance.teams_today.get(p, len(instance.specs[p].baseline)),
                 "sites_plan": len(offering),
                 "keeps": int((sp["change"] == "keeps").sum()),
                 "stops": int((sp["change"] == "stops").sum()),

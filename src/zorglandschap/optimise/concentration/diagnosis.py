@@ -14,14 +14,18 @@ Two layers:
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from zorglandschap.optimise.concentration.blocks import Block
-from zorglandschap.optimise.concentration.formulation import Spec
+from zorglandschap.optimise.concentration.formulation import Formulation, Spec, build_problem
+from zorglandschap.optimise.solver import solve_problem
+from zorglandschap.settings import Settings
 
 
 def _fmt(value: float) -> str:
@@ -348,3 +352,44 @@ def _serve_lines(status: str, vals: Mapping[str, object]) -> list[str]:
         for p in sorted(uns)
         if float(uns[p]) > 1e-6
     ]
+
+
+#: Wall-time limit of each elastic diagnosis model, seconds. Assumption.
+_DIAGNOSIS_SECONDS = 30.0
+#: Least wall time an elastic model gets once the deadline has passed, seconds. Assumption.
+_LAST_SECONDS = 0.05
+
+
+def elastic_lines(
+    form: Formulation,
+    blocks: Sequence[Block],
+    *,
+    settings: Settings,
+    solver: str | None,
+    deadline: float,
+    gap: float | None,
+    region_label: str,
+) -> list[str]:
+    """The smallest relaxations of an infeasible question, one kind at a time, in words."""
+    full = {b.intervention: np.diff(b.order_start) for b in blocks}
+    free = replace(form, stop_weight=0.0, start_weight=0.0)
+
+    def run(mode: str) -> tuple[str, dict[str, object]]:
+        prob, h = build_problem(
+            free, blocks, full, far=False, elastic=frozenset([mode]), name=f"elastic_{mode}"
+        )
+        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), _LAST_SECONDS)
+        out = solve_problem(prob, solver=solver, time_limit=limit, gap=gap, settings=settings)
+        demand = {b.intervention: b.demand for b in blocks}
+        return out.status, {
+            "sigma": {p: v.varValue or 0.0 for p, v in h.sigma.items()},
+            "region": {k: v.varValue or 0.0 for k, v in h.region_slack.items()},
+            "max": {p: v.varValue or 0.0 for p, v in h.max_slack.items()},
+            "min": {p: v.varValue or 0.0 for p, v in h.min_slack.items()},
+            "unserved": {
+                p: sum(float(demand[p][m]) * (u.varValue or 0.0) for m, u in us.items())
+                for p, us in h.unserved.items()
+            },
+        }
+
+    return elastic_diagnosis(form.specs, run, region_label=region_label)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -57,6 +57,9 @@ class Instance:
         Warnings about the data the question was asked on (e.g. an old baseline).
     infeasible_hints
         Lines added to the diagnosis of an infeasible plan (what else to try).
+    teams_today
+        How many teams offer each intervention today, where the baseline names only some
+        (default: the baseline's sites).
     settings
         Settings.
     extra
@@ -88,6 +91,7 @@ class Instance:
     extra: Extra | None = None
     warnings: tuple[str, ...] = ()
     infeasible_hints: tuple[str, ...] = ()
+    teams_today: Mapping[str, int] = field(default_factory=dict)
 
     def names(self) -> dict[str, str]:
         """Display name per demand id (empty without ``demand_names``)."""
@@ -173,7 +177,7 @@ DEFAULTS: dict[str, Any] = {
     "open_sites": None, "closed_sites": None, "eligible": None, "share_sites": (),
     "closest_assignment": False, "objective": "travel", "stop_weight": None,
     "start_weight": None, "today": None, "team_weight": None,
-    "warnings": (), "partial_baseline": (), "infeasible_hints": (),
+    "warnings": (), "partial_baseline": (), "infeasible_hints": (), "teams_today": None,
     "demand_region": None, "demand_names": None, "detail": None, "detail_pairs": None,
     "region_label": "region", "demand_level": "custom", "beyond_limit": "error",
     "state_name": "custom", "extra": None, "settings": DEFAULT_SETTINGS,
@@ -217,6 +221,7 @@ def _instance(
         extra=o["extra"],
         warnings=tuple(str(w) for w in o["warnings"]),
         infeasible_hints=tuple(str(w) for w in o["infeasible_hints"]),
+        teams_today={str(k): int(v) for k, v in (o["teams_today"] or {}).items()},
     )
 
 

@@ -156,18 +156,15 @@ def landscape_model(
         Intervention id(s) or alias(es) (``pancreas``, ``oesophagus``, ...).
     demand
         ``municipality`` (default) or ``pc4``: the demand level the model is solved on.
-    norms
-        Norm(s) overriding the norms table (one value for a single intervention, or a mapping).
-        Where the table has no norm and none is given, the model refuses to build.
-    volumes, scale
-        National volumes overriding the table, and a growth factor (see
-        :func:`~zorglandschap.demand.intervention_demand`).
+    norms, volumes, scale
+        Norm(s) overriding the norms table (one value, or a mapping; where the table has none
+        and none is given, the model refuses to build), national volumes overriding it, a
+        growth factor (:func:`~zorglandschap.demand.intervention_demand`).
     max_minutes
         Maximum travel time (default ``settings.concentration.max_minutes``).
-    per_region
-        At least this many sites per region of ``region``.
-    region
-        The region layer of the guarantees and the indicators (``roaz`` or ``iza``).
+    per_region, region
+        At least this many sites per region of ``region`` (``roaz`` or ``iza``, also the
+        layer of the indicators).
     objective
         ``disruption`` (default, the round table's): disruption first (team changes, patients
         who change hospital), then travel; the candidates are today's providers
@@ -194,10 +191,9 @@ def landscape_model(
         states the eligibility rules use instead of ``year``'s; its name labels the result.
     baseline
         Include today's providers (disruption, changes, known/estimated volumes).
-    profile
-        Travel profile (``car``).
-    travel_minutes
-        Precomputed PC4 × site minutes (wide or long); default: from the travel module.
+    profile, travel_minutes
+        Travel profile (``car``); precomputed PC4 × site minutes (wide or long; default: from
+        the travel module).
     beyond_limit
         ``exempt`` (default here): demand points with no eligible site within the maximum time
         (the Wadden islands at 90 minutes by car and ferry) are exempt from it and named in the
@@ -220,10 +216,62 @@ def landscape_model(
     )
     long = _pc4_pairs(landscape, pc4_demand, travel_minutes, profile=profile, settings=settings)
     tables = _demand_tables(landscape, pc4_demand, long, demand=demand, region=region)
+    asked = {
+        "objective": objective, "allow_new": allow_new, "eligible": eligible, "year": year,
+        "site_state": site_state, "baseline": baseline, "settings": settings,
+    }  # fmt: skip
+    today = _today_options(landscape, ids, tables["demand"], tables["pairs"], options, **asked)
+    if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
+        # the same question on municipalities: its plan starts the PC4 solve (speed only);
+        # the norms as resolved here (a mapping keyed by alias would not match the ids)
+        options["coarse"] = landscape_model(
+            landscape, ids, demand="municipality", norms=norm_map, volumes=volumes, scale=scale,
+            max_minutes=max_minutes, per_region=per_region, region=region,
+            disruption_weight=disruption_weight, profile=profile, travel_minutes=long,
+            beyond_limit=beyond_limit, **asked, **options,
+        )  # fmt: skip
+    options.setdefault("state_name", str(year) if site_state is None else site_state.name)
+    if disruption_weight is not None:
+        # weigh instead of order: the model's weights of a team that stops or starts
+        options.update(stop_weight=disruption_weight, start_weight=disruption_weight)
+    lexicographic = objective == "disruption" and disruption_weight is None
+    return ConcentrationModel(
+        tables.pop("demand"),
+        tables.pop("pairs"),
+        norms=norm_map,
+        max_minutes=max_minutes,
+        sites=_site_table(landscape, region),
+        per_region=per_region,
+        objective="disruption" if lexicographic else "travel",
+        region_label=f"{region.upper()} region",
+        demand_level=demand,
+        beyond_limit=beyond_limit,
+        settings=settings,
+        **today,
+        **tables,
+        **options,
+    )
+
+
+def _today_options(
+    landscape: Any,
+    ids: Sequence[str],
+    demand: pd.DataFrame,
+    pairs: pd.DataFrame,
+    options: Mapping[str, Any],
+    *,
+    objective: str,
+    allow_new: bool,
+    eligible: Eligibility | None,
+    year: int,
+    site_state: Any,
+    baseline: bool,
+    settings: Settings,
+) -> dict[str, Any]:
+    """The model's options about today: the baseline, its volumes, the candidates, and what
+    the result says about them (warnings, hints, today's number of teams)."""
     today = (
-        today_providers(
-            landscape, ids, tables["demand"], tables["pairs"], year=year, settings=settings
-        )
+        today_providers(landscape, ids, demand, pairs, year=year, settings=settings)
         if baseline
         else Today()
     )
@@ -232,43 +280,17 @@ def landscape_model(
         open_sites=options.get("open_sites"), year=year,
         services=None if site_state is None else site_state.services, settings=settings,
     )  # fmt: skip
-    if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
-        # the same question on municipalities: its plan starts the PC4 solve (speed only);
-        # the norms as resolved here (a mapping keyed by alias would not match the ids)
-        options["coarse"] = landscape_model(
-            landscape, ids, demand="municipality", norms=norm_map, volumes=volumes, scale=scale,
-            max_minutes=max_minutes, per_region=per_region, region=region, objective=objective,
-            disruption_weight=disruption_weight, allow_new=allow_new, eligible=eligible, year=year, site_state=site_state,
-            baseline=baseline, profile=profile, travel_minutes=long, beyond_limit=beyond_limit,
-            settings=settings, **options,
-        )  # fmt: skip
-    options.setdefault("state_name", str(year) if site_state is None else site_state.name)
-    if disruption_weight is not None:
-        # weigh instead of order: the model's weights of a team that stops or starts
-        options.update(stop_weight=disruption_weight, start_weight=disruption_weight)
-    return ConcentrationModel(
-        tables.pop("demand"),
-        tables.pop("pairs"),
-        norms=norm_map,
-        max_minutes=max_minutes,
-        sites=_site_table(landscape, region),
-        baseline=today.providers if baseline else None,
-        baseline_volume=pd.DataFrame(today.volumes, columns=BASELINE_VOLUME_COLUMNS),
-        per_region=per_region,
-        eligible=chosen.sites,
-        objective="disruption"
-        if objective == "disruption" and disruption_weight is None
-        else "travel",
-        infeasible_hints=_hints(objective, allow_new, chosen.partial, ids),
-        partial_baseline=chosen.partial,
-        warnings=[*today.warnings, *chosen.warnings],
-        region_label=f"{region.upper()} region",
-        demand_level=demand,
-        beyond_limit=beyond_limit,
-        settings=settings,
-        **tables,
-        **options,
-    )
+    return {
+        "baseline": today.providers if baseline else None,
+        "baseline_volume": pd.DataFrame(today.volumes, columns=BASELINE_VOLUME_COLUMNS),
+        "eligible": chosen.sites,
+        "partial_baseline": chosen.partial,
+        "warnings": [*today.warnings, *chosen.warnings],
+        "infeasible_hints": _hints(objective, allow_new, chosen.partial, ids),
+        "teams_today": {
+            p: c.national for p, c in today.coverage.items() if c.national and c.national > c.named
+        },
+    }
 
 
 def _hints(

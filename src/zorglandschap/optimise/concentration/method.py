@@ -1,9 +1,8 @@
-"""The solution method: independent groups, norm cuts, a start plan, the MILP, and read-back.
+"""The solution method of one group of interventions: norm cuts, a start plan, the MILP(s), and
+read-back (:mod:`.groups` splits a question into groups and solves them side by side).
 
-Interventions that share no sites are separate MILPs (:func:`components`), solved side by
-side in worker processes (:mod:`zorglandschap.optimise._parallel`) when there are several and
-they are large enough. Each group (:func:`solve_group`, a module-level function of a picklable
-:class:`GroupJob`) is solved in three steps — build, solve, read back:
+Each group (:func:`solve_group`, a module-level function of a picklable :class:`GroupJob`, so
+that a worker process can run it) is solved in three steps — build, solve, read back:
 
 1. build the exact near-far model (:func:`~.formulation.build_problem`);
 2. tighten its LP relaxation with cluster norm cuts (:mod:`.cuts`), find a start plan
@@ -30,10 +29,8 @@ from typing import Any
 import numpy as np
 import pulp
 
-from zorglandschap.optimise._parallel import run_tasks, worker_count
 from zorglandschap.optimise.concentration.blocks import Block
 from zorglandschap.optimise.concentration.cuts import Strengthened, add_norm_cuts
-from zorglandschap.optimise.concentration.diagnosis import elastic_diagnosis
 from zorglandschap.optimise.concentration.formulation import (
     Formulation,
     Handles,
@@ -43,7 +40,6 @@ from zorglandschap.optimise.concentration.formulation import (
 from zorglandschap.optimise.concentration.start import Start, coarse_sites_start, lp_support_start
 from zorglandschap.optimise.solver import (
     SolveOutcome,
-    Status,
     choose_solver,
     highs_available,
     relative_gap,
@@ -63,8 +59,6 @@ _HIGHS_WITH_START: dict[str, bool | int | float | str] = {
     "mip_heuristic_run_feasibility_jump": False,
     "mip_allow_cut_separation_at_nodes": False,
 }
-#: Wall-time limit of each elastic diagnosis model, seconds. Assumption.
-_DIAGNOSIS_SECONDS = 30.0
 #: Wall time a step still gets once the deadline has passed (HiGHS then returns the start or
 #: the best plan it has), seconds. Assumption: small, so a time limit holds within seconds.
 _LAST_SECONDS = 0.05
@@ -78,11 +72,6 @@ _HURRY_SECONDS = 20.0
 #: The travel solve of the round-table objective keeps the disruption at most this much
 #: (relative, at least 1e-6 absolute) above the first solve's value: numerical slack only.
 _CAP_TOLERANCE = 1e-7
-#: Extra wall time a worker gets beyond the solve's own deadline before it counts as hung
-#: (start-up, hand-over of the result). Assumption.
-_GRACE_SECONDS = 60.0
-#: Statuses from best to worst news, for the status of several groups together.
-_STATUS_RANK = {"optimal": 0, "feasible": 1, "no_solution": 2, "infeasible": 3}
 
 
 @dataclass(frozen=True)
@@ -147,30 +136,6 @@ class GroupSolution:
     y: dict[tuple[str, str], float] = field(default_factory=dict)
     x: dict[tuple[str, int, int], float] = field(default_factory=dict)
     first: SolveOutcome | None = None
-
-
-def components(interventions: Sequence[str], groups: Sequence[tuple[str, ...]]) -> list[list[str]]:
-    """The interventions in groups that must be solved together (coupled by shared sites).
-
-    >>> components(["a", "b", "c"], [("a", "c")])
-    [['a', 'c'], ['b']]
-    """
-    parent = {p: p for p in interventions}
-
-    def find(a: str) -> str:
-        while parent[a] != a:
-            parent[a] = parent[parent[a]]
-            a = parent[a]
-        return a
-
-    for g in groups:
-        present = [p for p in g if p in parent]
-        for q in present[1:]:
-            parent[find(q)] = find(present[0])
-    comps: dict[str, list[str]] = {}
-    for p in interventions:
-        comps.setdefault(find(p), []).append(p)
-    return sorted((sorted(c) for c in comps.values()), key=lambda c: c[0])
 
 
 class _Run:
@@ -285,19 +250,46 @@ def solve_group(job: GroupJob) -> GroupSolution:
         # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
         # heuristics stay on to improve it
         run.options = {**run.options, **_HIGHS_WITH_START}
-    if start is None and run.deadline <= time.perf_counter():
-        # handing the model to the solver alone takes seconds on PC4 demand
-        log.append("MILP: not started, the time limit has passed and there is no start plan")
-        return read_back(_no_time(job), handles, blocks, run.build_seconds, log)
-    t_mip = time.perf_counter()
-    first_phase = "disruption" if job.form.objective == "disruption" else "travel"
-    outcome = with_bound(run.solve(prob, start=start, phase=first_phase), lp_bound)
-    log.append(f"MILP ({first_phase}): {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
+    outcome = _first_solve(job, run, prob, start, lp_bound, log)
     first = None
     if job.form.objective == "disruption" and outcome.status in ("optimal", "feasible"):
         first = outcome
         outcome = travel_phase(run, prob, handles, log)
     return read_back(outcome, handles, blocks, run.build_seconds, log, first=first)
+
+
+def _first_solve(
+    job: GroupJob,
+    run: _Run,
+    prob: pulp.LpProblem,
+    start: Start | None,
+    lp_bound: float | None,
+    log: list[str],
+) -> SolveOutcome:
+    """The MILP of the first objective; once the deadline has passed, the start plan as it
+    is (handing the model to the solver alone takes seconds on PC4 demand), or no plan."""
+    phase = "disruption" if job.form.objective == "disruption" else "travel"
+    if run.deadline <= time.perf_counter():
+        if start is None:
+            log.append("MILP: not started, the time limit has passed and there is no start plan")
+            return _no_time(job)
+        log.append(f"MILP ({phase}): not started, the time limit has passed: the start plan")
+        return with_bound(_as_plan(job, prob, start), lp_bound)
+    t_mip = time.perf_counter()
+    outcome = with_bound(run.solve(prob, start=start, phase=phase), lp_bound)
+    log.append(f"MILP ({phase}): {outcome.status} in {time.perf_counter() - t_mip:.1f} s")
+    return outcome
+
+
+def _as_plan(job: GroupJob, prob: pulp.LpProblem, start: Start) -> SolveOutcome:
+    """The start plan put into ``prob``'s variables, as a ``feasible`` outcome (no bound)."""
+    for v in prob.variables():
+        v.varValue = start.get(v, 0.0)
+    return SolveOutcome(
+        status="feasible", solver=choose_solver(job.solver, settings=job.settings),
+        objective=float(pulp.value(prob.objective) or 0.0), bound=None, gap=None, seconds=0.0,
+        time_limited=True, pulp_status="Not Solved", pulp_solution_status="Start plan",
+    )  # fmt: skip
 
 
 def _no_time(job: GroupJob) -> SolveOutcome:
@@ -333,8 +325,15 @@ def travel_phase(run: _Run, prob: pulp.LpProblem, handles: Handles, log: list[st
     value = disruption.value()
     cap = value + _CAP_TOLERANCE * max(1.0, abs(value)) + 1e-6
     first_plan = {v: float(v.varValue) for v in prob.variables() if v.varValue}
-    prob.addConstraint(cap_row(disruption, cap, "disruption_cap"))
     travel = handles.travel()
+    if run.deadline <= time.perf_counter():
+        log.append("MILP (travel): not started, the time limit has passed: the first plan")
+        return SolveOutcome(
+            status="feasible", solver=choose_solver(run.job.solver, settings=run.job.settings),
+            objective=travel.value(), bound=None, gap=None, seconds=0.0, time_limited=True,
+            pulp_status="Not Solved", pulp_solution_status="Start plan",
+        )  # fmt: skip
+    prob.addConstraint(cap_row(disruption, cap, "disruption_cap"))
     prob.setObjective(pulp.LpAffineExpression(list(travel.terms), constant=travel.constant))
     t0 = time.perf_counter()
     outcome = run.solve(prob, start=first_plan, phase="travel")
@@ -493,126 +492,3 @@ def read_back(
         x=x_vals,
         first=first,
     )
-
-
-def solve_groups(
-    jobs: Sequence[GroupJob], *, workers_setting: int | None, min_pairs: int
-) -> list[GroupSolution]:
-    """Every group's solution, in the order given: side by side in worker processes when
-    there are several groups with enough pairs, else one after the other here. A group whose
-    worker failed is solved here and its log says so."""
-    if not jobs:
-        return []
-    pairs = sum(int(b.order_start[-1]) for job in jobs for b in job.blocks)
-    workers = worker_count(workers_setting, len(jobs), size=pairs, min_size=min_pairs)
-    timeout = max(jobs[0].wall_deadline - time.time(), 1.0) + _GRACE_SECONDS
-    done = run_tasks(solve_group, [(job,) for job in jobs], workers=workers, timeout=timeout)
-    solutions = []
-    for job, d in zip(jobs, done, strict=True):
-        solution = d.value
-        if d.failure is not None:
-            why = f"worker for {'+'.join(job.interventions)} failed ({d.failure}); solved in this process"
-            solution = replace(solution, log=(why, *solution.log))
-        solutions.append(solution)
-    return solutions
-
-
-@dataclass(frozen=True)
-class Combined:
-    """The groups' solutions together: one status, objective and bound, and the plan.
-
-    ``status`` is the worst of every solve's (both solves of the round-table objective);
-    ``objective``, ``bound`` and ``gap`` are those of the last solve (travel), and
-    ``disruption`` the first solve's ``(objective, bound, gap)`` for the round-table
-    objective (None otherwise).
-    """
-
-    status: Status
-    objective: float
-    bound: float | None
-    gap: float | None
-    solver: str
-    y: dict[tuple[str, str], float]
-    x: dict[tuple[str, int, int], float]
-    variables: int
-    build_seconds: float
-    log: tuple[str, ...]
-    disruption: tuple[float, float | None, float | None] | None = None
-
-
-def combine(groups: Sequence[Sequence[str]], solutions: Sequence[GroupSolution]) -> Combined:
-    """Worst status, summed objective and bound, the union of the plans; with several groups
-    each log line says which group it is about."""
-    y: dict[tuple[str, str], float] = {}
-    x: dict[tuple[str, int, int], float] = {}
-    log: list[str] = []
-    for group, sol in zip(groups, solutions, strict=True):
-        prefix = f"{'+'.join(group)}: " if len(groups) > 1 else ""
-        log += [prefix + line for line in sol.log]
-        if sol.outcome.status in ("optimal", "feasible"):
-            y.update(sol.y)
-            x.update(sol.x)
-    outcomes = [s.outcome for s in solutions]
-    firsts = [s.first for s in solutions if s.first is not None]
-    status = max((o.status for o in outcomes + firsts), key=lambda s: _STATUS_RANK[s])
-    objective, bound = _summed(outcomes)
-    disruption = None
-    if firsts and len(firsts) == len(outcomes):
-        d_objective, d_bound = _summed(firsts)
-        disruption = (d_objective, d_bound, relative_gap(d_objective, d_bound))
-    return Combined(
-        status=status,
-        objective=objective,
-        bound=bound,
-        gap=relative_gap(objective, bound),
-        solver=outcomes[0].solver if outcomes else "none",
-        y=y,
-        x=x,
-        variables=sum(s.variables for s in solutions),
-        build_seconds=sum(s.build_seconds for s in solutions),
-        log=tuple(log),
-        disruption=disruption,
-    )
-
-
-def _summed(outcomes: Sequence[SolveOutcome]) -> tuple[float, float | None]:
-    """The summed objective and bound of several groups' solves (no bound if one lacks it)."""
-    objective = float(sum(o.objective or 0.0 for o in outcomes))
-    bounds = [o.bound for o in outcomes]
-    bound = float(sum(b for b in bounds if b is not None)) if None not in bounds else None
-    return objective, bound
-
-
-def elastic_lines(
-    form: Formulation,
-    blocks: Sequence[Block],
-    *,
-    settings: Settings,
-    solver: str | None,
-    deadline: float,
-    gap: float | None,
-    region_label: str,
-) -> list[str]:
-    """The smallest relaxations of an infeasible question, one kind at a time, in words."""
-    full = {b.intervention: np.diff(b.order_start) for b in blocks}
-    free = replace(form, stop_weight=0.0, start_weight=0.0)
-
-    def run(mode: str) -> tuple[str, dict[str, object]]:
-        prob, h = build_problem(
-            free, blocks, full, far=False, elastic=frozenset([mode]), name=f"elastic_{mode}"
-        )
-        limit = max(min(_DIAGNOSIS_SECONDS, deadline - time.perf_counter()), _LAST_SECONDS)
-        out = solve_problem(prob, solver=solver, time_limit=limit, gap=gap, settings=settings)
-        demand = {b.intervention: b.demand for b in blocks}
-        return out.status, {
-            "sigma": {p: v.varValue or 0.0 for p, v in h.sigma.items()},
-            "region": {k: v.varValue or 0.0 for k, v in h.region_slack.items()},
-            "max": {p: v.varValue or 0.0 for p, v in h.max_slack.items()},
-            "min": {p: v.varValue or 0.0 for p, v in h.min_slack.items()},
-            "unserved": {
-                p: sum(float(demand[p][m]) * (u.varValue or 0.0) for m, u in us.items())
-                for p, us in h.unserved.items()
-            },
-        }
-
-    return elastic_diagnosis(form.specs, run, region_label=region_label)

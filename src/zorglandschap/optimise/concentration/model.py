@@ -9,7 +9,6 @@ sites, or against disruption) in one call.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -19,17 +18,11 @@ import pandas as pd
 from zorglandschap.errors import ScenarioError
 from zorglandschap.optimise.concentration.assemble import Solved, empty_result, plan_result
 from zorglandschap.optimise.concentration.blocks import Block, build_block
-from zorglandschap.optimise.concentration.diagnosis import presolve_checks
+from zorglandschap.optimise.concentration.diagnosis import elastic_lines, presolve_checks
 from zorglandschap.optimise.concentration.formulation import Formulation, Spec
+from zorglandschap.optimise.concentration.groups import combine, components, solve_groups
 from zorglandschap.optimise.concentration.inputs import Extra, Instance, SiteSets, validate
-from zorglandschap.optimise.concentration.method import (
-    GroupJob,
-    PhaseProgress,
-    combine,
-    components,
-    elastic_lines,
-    solve_groups,
-)
+from zorglandschap.optimise.concentration.method import GroupJob, PhaseProgress
 from zorglandschap.optimise.concentration.result import ConcentrationResult, TradeoffCurve
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 
@@ -173,6 +166,10 @@ class ConcentrationModel:
         Warnings about the data (e.g. an old baseline), carried into the result.
     infeasible_hints
         Lines added to the diagnosis when the plan is infeasible (e.g. what else to try).
+    teams_today
+        How many teams offer each intervention today where ``baseline`` names only some of
+        them (a national count): the result compares the plan with it. Default: the
+        baseline's sites.
     extra
         A callable ``extra(problem, handles)`` that adds the user's own constraints to every
         problem built (:class:`~zorglandschap.optimise.concentration.formulation.Handles`
@@ -232,6 +229,7 @@ class ConcentrationModel:
         state_name: str = "custom",
         warnings: Sequence[str] = (),
         infeasible_hints: Sequence[str] = (),
+        teams_today: Mapping[str, int] | None = None,
         extra: Extra | None = None,
         coarse: ConcentrationModel | None = None,
         settings: Settings = DEFAULT_SETTINGS,
@@ -566,43 +564,12 @@ class ConcentrationModel:
             Numbers of sites, e.g. ``range(10, 21)``. With neither argument: every feasible count
             from the region guarantees' minimum up to ``floor(demand / norm)``.
         disruption_weights
-            Patient-minutes a year per team change, e.g. ``[0, 1000, 5000, 20000]``.
+            Patient-minutes a year per team change, e.g. ``[0, 1000, 5000, 20000]`` (each
+            point weighs them against travel: the ``travel`` objective with these weights).
         solver, time_limit, gap
             As in :meth:`solve`; ``time_limit`` applies to each point.
         """
-        if sites is not None and disruption_weights is not None:
-            raise ScenarioError("Give either sites or disruption_weights to tradeoff, not both.")
-        how: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap}
-        if disruption_weights is not None:
-            weights = [float(w) for w in disruption_weights]
-            results = []
-            for w in weights:
-                if w < 0:
-                    raise ScenarioError(f"Disruption weights must be >= 0, got {w}.")
-                results.append(self.replace(stop_weight=w, start_weight=w).solve(**how))
-            return TradeoffCurve.from_results("disruption", weights, results)
-        if len(self.interventions) != 1:
-            raise ScenarioError(
-                "A sites trade-off needs a single intervention; the model has "
-                f"{len(self.interventions)} ({', '.join(self.interventions)})."
-            )
-        p = self.interventions[0]
-        counts = [float(n) for n in (self._site_counts() if sites is None else sites)]
-        results = [
-            self.replace(min_sites={p: int(n)}, max_sites={p: int(n)}).solve(**how) for n in counts
-        ]
-        return TradeoffCurve.from_results("sites", counts, results)
+        from zorglandschap.optimise.concentration.tradeoff import tradeoff_curve
 
-    def _site_counts(self) -> range:
-        """Every feasible number of sites of the single intervention: from what the region
-        guarantees, forced sites and bounds require up to ``floor(demand / norm)``."""
-        p = self.interventions[0]
-        spec = self.specs[p]
-        low = max(1, sum(spec.per_region.values()), len(spec.force_open), spec.min_sites or 0)
-        n_candidates = len(self.candidates[p])
-        total = float(self.demand[p].sum())
-        high = math.floor(total / spec.norm + 1e-9) if spec.norm > 0 else n_candidates
-        high = min(high, n_candidates)
-        if spec.max_sites is not None:
-            high = min(high, spec.max_sites)
-        return range(low, high + 1)
+        how: dict[str, Any] = {"solver": solver, "time_limit": time_limit, "gap": gap}
+        return tradeoff_curve(self, sites=sites, disruption_weights=disruption_weights, how=how)

@@ -365,7 +365,7 @@ def _writing(path: Path) -> Iterator[None]:
 
 
 #: The JSON words for a site's change against today.
-_CHANGE_WORDS = {"keeps": "keep", "starts": "start", "stops": "stop"}
+_CHANGE_WORDS = {"keeps": "keep", "starts": "start", "stops": "stop", "unknown": "unknown"}
 
 
 @dataclass(frozen=True)

@@ -117,17 +117,22 @@ def today_providers(
         )
         if len(b) == 0:
             continue
-        est = estimate_catchment_volumes(demand[p], pairs, b["site_id"])
+        # a catchment estimate needs today's providers: with a partial list each named one
+        # would get the patients of the unnamed ones too
+        complete = out.coverage[p].complete
+        est = estimate_catchment_volumes(demand[p], pairs, b["site_id"]) if complete else {}
         for r in b.itertuples(index=False):
             known = not math.isnan(r.volume)
             out.volumes.append(
                 {
                     "intervention": p,
                     "site_id": r.site_id,
-                    "volume": r.volume if known else float(est.get(r.site_id, 0.0)),
+                    "volume": r.volume if known else float(est.get(r.site_id, float("nan"))),
                     "source": f"known ({r.volume_source})"
                     if known
-                    else "estimate: nearest-provider catchment of the modelled demand",
+                    else "estimate: nearest-provider catchment of the modelled demand"
+                    if complete
+                    else "",
                     "volume_year": r.volume_year if known else None,
                     "record_year": r.record_year,
                     "confidence": r.confidence,
@@ -211,11 +216,9 @@ def _partial_line(
             f"{p}: no provider records: today's providers are unknown, so the candidates are "
             f"{what} and no team counts as keeping, stopping or starting."
         )
-    of = f" of {c.national}" if c.national is not None else ""
     return (
-        f"{p}: the data name {c.named}{of} hospitals that perform it, too few to stand for "
-        f"today's providers: the candidates are {what}, and only the named teams count as "
-        "stopping."
+        f"{p}: {c.named} named provider(s) are too few to stand for today's: the candidates "
+        f"are {what}, and only the named teams count as keeping or stopping."
     )
 
 
