@@ -45,6 +45,7 @@ import argparse
 import json
 import platform
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -322,7 +323,7 @@ def round_table(land: Any, minutes: Any, *, repeat: int) -> list[dict[str, Any]]
 def write(path: str, rows: list[dict[str, Any]]) -> None:
     meta = {"python": platform.python_version(), "machine": platform.machine(),
             "processor": platform.processor()}  # fmt: skip
-    with open(path, "w", encoding="utf-8") as fh:
+    with Path(path).open("w", encoding="utf-8") as fh:
         json.dump({"meta": meta, "rows": rows}, fh, indent=2, sort_keys=True)
     print(f"wrote {path}")
 

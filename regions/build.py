@@ -192,8 +192,8 @@ def apply_changes(sites: pd.DataFrame, changes: pd.DataFrame) -> tuple[pd.DataFr
     )
     log_rows = []
     for row in changes.itertuples():
-        for file_name in str(row.location_name_as_in_2019_file).split(";"):
-            file_name = file_name.strip()
+        for listed in str(row.location_name_as_in_2019_file).split(";"):
+            file_name = listed.strip()
             if file_name not in by_file_name:
                 raise SystemExit(f"seh_changes_2019_2025.csv names unknown location {file_name!r}")
             i = by_file_name[file_name]
@@ -367,7 +367,7 @@ def build_pc4(src: Path) -> pd.DataFrame:
     bands.columns = [age_column(b) for b in AGE_BANDS]
     pc4 = points.merge(to_municipality[["pc4", "gemeentecode_2024"]], on="pc4", how="left")
     pc4 = pc4.rename(columns={"gemeentecode_2024": "gemeentecode", "oppervlakte_km2": "area_km2"})
-    pc4 = pc4.join(bands, on="pc4").fillna({c: 0 for c in bands.columns})
+    pc4 = pc4.join(bands, on="pc4").fillna(dict.fromkeys(bands.columns, 0))
     pc4[list(bands.columns)] = pc4[list(bands.columns)].astype(int)
     pc4["population"] = pc4[list(bands.columns)].sum(axis=1)
     missing = set(bands.index) - set(pc4["pc4"])

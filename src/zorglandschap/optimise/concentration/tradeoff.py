@@ -26,7 +26,13 @@ class ConcentrationModel(Protocol):
     @property
     def demand(self) -> pd.DataFrame: ...
     def replace(self, **changes: Any) -> ConcentrationModel: ...
-    def solve(self, **how: Any) -> ConcentrationResult: ...
+    def solve(
+        self,
+        *,
+        solver: str | None = ...,
+        time_limit: float | None = ...,
+        gap: float | None = ...,
+    ) -> ConcentrationResult: ...
 
 
 def tradeoff_curve(
