@@ -532,3 +532,15 @@ def test_infeasible_round_table_says_what_else_to_try() -> None:
     assert result.status == "infeasible"
     assert hint in result.diagnosis
     assert result.to_dict()["stops"] == [] and result.patients_moved() is None
+
+
+def test_an_infeasible_result_writes_no_csv_and_leaves_the_old_ones(tmp_path: object) -> None:
+    from pathlib import Path
+
+    folder = Path(str(tmp_path))
+    tiny(15).solve().to_csv(folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    infeasible = tiny(25, per_region=2)  # R2 has one site: two per region cannot be
+    with pytest.raises(InfeasiblePlan, match="No CSV written"):
+        infeasible.solve().to_csv(folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

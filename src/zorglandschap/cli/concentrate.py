@@ -115,7 +115,11 @@ ScenarioOption = Annotated[
 ]
 SolverOption = Annotated[str | None, typer.Option("--solver", help="auto (default), highs or cbc.")]
 TimeLimitOption = Annotated[
-    float | None, typer.Option("--time-limit", help="Seconds (default from settings).")
+    float | None,
+    typer.Option(
+        "--time-limit",
+        help="Seconds for the whole solve, every step together (default from settings, 120).",
+    ),
 ]
 GapOption = Annotated[
     float | None,

@@ -220,7 +220,9 @@ def landscape_model(
         "objective": objective, "allow_new": allow_new, "eligible": eligible, "year": year,
         "site_state": site_state, "baseline": baseline, "settings": settings,
     }  # fmt: skip
-    today = _today_options(landscape, ids, tables["demand"], tables["pairs"], options, **asked)
+    today = _today_options(
+        landscape, ids, demand=tables["demand"], pairs=tables["pairs"], options=options, **asked
+    )
     if demand == "pc4" and "coarse" not in options and settings.concentration.start_plan:
         # the same question on municipalities: its plan starts the PC4 solve (speed only);
         # the norms as resolved here (a mapping keyed by alias would not match the ids)
@@ -256,10 +258,10 @@ def landscape_model(
 def _today_options(
     landscape: Any,
     ids: Sequence[str],
+    *,
     demand: pd.DataFrame,
     pairs: pd.DataFrame,
     options: Mapping[str, Any],
-    *,
     objective: str,
     allow_new: bool,
     eligible: Eligibility | None,

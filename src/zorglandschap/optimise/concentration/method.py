@@ -2,7 +2,7 @@
 read-back (:mod:`.groups` splits a question into groups and solves them side by side).
 
 Each group (:func:`solve_group`, a module-level function of a picklable :class:`GroupJob`, so
-that a worker process can run it) is solved in three steps — build, solve, read back:
+that a worker process can run it) is built, solved and read back:
 
 1. build the exact near-far model (:func:`~.formulation.build_problem`);
 2. tighten its LP relaxation with cluster norm cuts (:mod:`.cuts`), find a start plan
@@ -250,7 +250,7 @@ def solve_group(job: GroupJob) -> GroupSolution:
         # a coarse plan is a good start but not the fine optimum: HiGHS' sub-MIP
         # heuristics stay on to improve it
         run.options = {**run.options, **_HIGHS_WITH_START}
-    outcome = _first_solve(job, run, prob, start, lp_bound, log)
+    outcome = _first_solve(job, run, prob, start=start, lp_bound=lp_bound, log=log)
     first = None
     if job.form.objective == "disruption" and outcome.status in ("optimal", "feasible"):
         first = outcome
@@ -262,6 +262,7 @@ def _first_solve(
     job: GroupJob,
     run: _Run,
     prob: pulp.LpProblem,
+    *,
     start: Start | None,
     lp_bound: float | None,
     log: list[str],

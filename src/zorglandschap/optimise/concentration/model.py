@@ -424,7 +424,7 @@ class ConcentrationModel:
         coarse_sites = self._coarse_sites(solver, deadline, solve_log)
         groups = components(self.interventions, self.share_sites)
         cs = self.settings.concentration
-        jobs = self._jobs(groups, blocks, solver, gap, deadline, coarse_sites, progress)
+        jobs = self._jobs(groups, blocks, solver, gap, deadline, coarse_sites, progress=progress)
         solutions = solve_groups(jobs, workers_setting=cs.workers, min_pairs=cs.worker_min_pairs)
         plan = combine(groups, solutions)
         build_s += plan.build_seconds
@@ -460,6 +460,7 @@ class ConcentrationModel:
         gap: float | None,
         deadline: float,
         coarse_sites: Mapping[str, Sequence[str]] | None,
+        *,
         progress: PhaseProgress | None = None,
     ) -> list[GroupJob]:
         """One job per group of interventions, for this process or a worker (the progress

@@ -200,13 +200,15 @@ def candidate_sites(
         else:
             pool = named | rule_sites(p, new_rule if chosen is None else chosen)
             partial.append(p)
-            lines.append(_partial_line(p, today.coverage.get(p), len(pool), new_rule, chosen))
+            lines.append(
+                _partial_line(p, today.coverage.get(p), n=len(pool), rule=new_rule, chosen=chosen)
+            )
         sites[p] = sorted(pool | forced[p])
     return Candidates(sites=sites, partial=tuple(partial), warnings=tuple(lines))
 
 
 def _partial_line(
-    p: str, c: BaselineCoverage | None, n: int, rule: str, chosen: Eligibility | None
+    p: str, c: BaselineCoverage | None, *, n: int, rule: str, chosen: Eligibility | None
 ) -> str:
     what = (f"the {n} sites of rule {rule!r}" if chosen is None else f"the {n} eligible sites") + (
         " and the named providers" if c is not None and c.named else ""
