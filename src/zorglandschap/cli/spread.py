@@ -244,13 +244,12 @@ def _check_solver_flags(solver: str, time_limit: float | None, gap: float | None
 def _state(landscape: Landscape, sites: str) -> tuple[SiteState, Settings, dict[str, Any]]:
     """The site state and settings of ``--sites``, and the raw scenario (baseline, settings)."""
     from zorglandschap.scenario import load_scenario, site_state
-    from zorglandschap.scenario.format import read_scenario_tables
     from zorglandschap.settings import DEFAULT_SETTINGS
 
     if sites.endswith(".toml"):
         scenario = load_scenario(sites, landscape)
-        raw = read_scenario_tables(Path(sites))
-        return scenario.state, scenario.settings, raw
+        # the tables as read (extends merged in): no second read of the file
+        return scenario.state, scenario.settings, dict(scenario.tables)
     state = site_state(landscape, sites)
     return state, DEFAULT_SETTINGS, {"baseline": int(sites)}
 
