@@ -253,17 +253,10 @@ def test_reach_of_a_population_scenario_counts_its_population(
 def test_the_map_takes_the_what_ifs_and_draws_before_after_on_a_year() -> None:
     from zorglandschap.cli.figure import map_inputs
 
-    inputs = map_inputs(
-        None,
-        "2025",
-        "seh",
-        "nacht",
-        None,
-        None,
-        "roaz:ROAZ01",
-        True,
-        close=["antonius-zh-sneek:night"],
-    )
+    from zorglandschap.cli.app import AccessOptions
+
+    options = AccessOptions("2025", "seh", "nacht", close=["antonius-zh-sneek:night"])
+    inputs = map_inputs(None, options, "roaz:ROAZ01", True)
     assert inputs.before is not None and inputs.baseline is not None
     assert inputs.after.summary()["beyond"] - inputs.before.summary()["beyond"] == 5_800
     assert inputs.stem == ("reach-2025-seh-night-antonius-zh-sneek-night-roaz-roaz01-before-after")

@@ -335,6 +335,14 @@ class TravelSettings:
     #: tunnel; ferries keep their minutes) relative to the siren calibration; None = the
     #: regime's value. Below 1: slower than the Utrecht siren matrix.
     composite_speed_factor: float | None = None
+    #: A user travel-time matrix (``--matrix``) is refused when a cell exceeds this, minutes:
+    #: such a file is in seconds, not minutes. Assumption: half a day, against the longest
+    #: trip of the default network, 447 car minutes (Vlieland → Heerlen, ferry included).
+    matrix_file_max_minutes: float = 720.0
+    #: A user matrix whose median cell is below this is refused, minutes: such a file is in
+    #: hours. Assumption: the default network's median PC4 → site time is 102 car minutes
+    #: nationally, and no region has half its trips under 2 minutes.
+    matrix_file_min_median_minutes: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -705,6 +713,8 @@ _RULES_BY_KEY: dict[str, Any] = {
     "norm_minutes": Minutes,
     "max_minutes": Minutes,
     "report_minutes": Minutes,
+    "matrix_file_max_minutes": Minutes,
+    "matrix_file_min_median_minutes": Minutes,
     **dict.fromkeys(
         ("knn", "express_knn", "link_snap_k", "near_sites", "start_near_sites", "threads"),
         PositiveCount,

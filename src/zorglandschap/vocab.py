@@ -81,6 +81,10 @@ ELIGIBLE_RULES: tuple[EligibleRule, ...] = get_args(EligibleRule)
 Profile = Literal["ambulance", "car"]
 PROFILES: tuple[Profile, ...] = get_args(Profile)
 
+#: Units a user travel-time matrix can be given in (converted to minutes on reading).
+MatrixUnit = Literal["minutes", "seconds", "hours"]
+MATRIX_UNITS: tuple[MatrixUnit, ...] = get_args(MatrixUnit)
+
 #: Named calibration regimes of the RIVM 45-minute composite (``settings.REGIMES``): RIVM's
 #: reach model before its 2021 update of the ambulance speeds, and after it.
 RegimeName = Literal["rivm2019", "rivm2022"]

@@ -31,7 +31,7 @@ from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
 from zorglandschap.result import dumps, json_number
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.travel import composite_minutes
+from zorglandschap.travel import NETWORK_LABEL, MatrixSource, composite_minutes, source_label
 from zorglandschap.vocab import BY_CHOICES, SERVICES, TIME_BLOCKS, RegionLayer, Service, TimeBlock
 
 T = TypeVar("T", bound=str)
@@ -113,6 +113,9 @@ class Reach:
     layer
         The region layer of :meth:`by_region`, :meth:`tables` and :meth:`to_json` unless one is
         given.
+    travel
+        Where the travel times came from: ``network`` (the default network) or the label of
+        a user source (``matrix file m.csv (minutes, as given)``).
     """
 
     state_name: str
@@ -124,6 +127,7 @@ class Reach:
     landscape: Landscape
     settings: Settings = DEFAULT_SETTINGS
     layer: RegionLayer = "roaz"
+    travel: str = NETWORK_LABEL
 
     def summary(self) -> dict[str, Any]:
         """National (or extract-wide) indicators."""
@@ -138,6 +142,7 @@ class Reach:
             "minutes": self.minutes_norm,
             "open_sites": len(self.open_site_ids),
             "regime": self.settings.travel.regime,
+            "travel": self.travel,
             **rounded_indicators(stats),
         }
 
@@ -231,6 +236,7 @@ def reach(
     minutes: float | None = None,
     settings: Settings = DEFAULT_SETTINGS,
     layer: RegionLayer = "roaz",
+    source: MatrixSource | None = None,
 ) -> Reach:
     """Composite time from every PC4 to its nearest and second-nearest open site.
 
@@ -248,6 +254,10 @@ def reach(
         The settings (blocks, posts, composite fixed minutes); kept on the result.
     layer
         The region layer the result reports by unless told otherwise.
+    source
+        Travel times replacing the default network (a user matrix,
+        :class:`~zorglandschap.travel.MatrixFileSource`): it needs ambulance minutes from
+        every PC4 to every open site and from every staffed post to every PC4.
 
     Raises
     ------
@@ -270,7 +280,9 @@ def reach(
     posts = staffed_posts(landscape, block=block, settings=settings)
     points = landscape.pc4[["gemeentecode", "population"]].copy()
     if sites and posts:
-        matrix = composite_minutes(landscape, site_ids=sites, post_ids=posts, settings=settings)
+        matrix = composite_minutes(
+            landscape, site_ids=sites, post_ids=posts, settings=settings, source=source
+        )
         matrix = matrix.reindex(index=points.index, columns=sites)
         values = matrix.to_numpy(dtype=float)
     else:
@@ -287,6 +299,7 @@ def reach(
         landscape=landscape,
         settings=settings,
         layer=layer,
+        travel=source_label(source),
     )
 
 

@@ -11,11 +11,14 @@ from rich.table import Table
 
 from zorglandschap.checks import Count, check_value
 from zorglandschap.cli.app import (
+    AccessOptions,
     BlockOption,
     ByOption,
     CloseOption,
     FixedMinutesOption,
     JsonOption,
+    MatrixOption,
+    MatrixUnitOption,
     MinutesOption,
     RegimeOption,
     RegionsOption,
@@ -48,6 +51,8 @@ def reach_command(
     by: ByOption = "roaz",
     close: CloseOption = None,
     spoedpost: SpoedpostOption = None,
+    matrix: MatrixOption = None,
+    matrix_unit: MatrixUnitOption = None,
     out: TablesOutOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
@@ -57,10 +62,11 @@ def reach_command(
 
     layer = check_choice(unalias(by, LAYER_ALIASES), BY_CHOICES, "--by layer")
     _check_out(out)
-    result, state = _reach(
-        regions, sites, service, block, minutes, fixed_minutes,
-        close=close, spoedpost=spoedpost, layer=layer, regime=regime,
+    options = AccessOptions(
+        sites, service, block, minutes, fixed_minutes, regime, close, spoedpost, matrix,
+        matrix_unit,
     )  # fmt: skip
+    result, state = _reach(regions, options, layer=layer)
     _write_tables(result, state, out)
     if as_json:
         typer.echo(result.to_json(layer))
@@ -69,13 +75,20 @@ def reach_command(
     s = result.summary()
     console.print(
         f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/] "
-        f"(regime {s['regime']}): "
+        f"(regime {s['regime']}{_travel_words(s['travel'])}): "
         f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
         f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
         f"[bold]{s['beyond']:,} beyond[/]; "
         f"mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
     )
     console.print(_regions_table(result.by_region(layer), layer))
+
+
+def _travel_words(travel: str) -> str:
+    """``, travel: matrix file …`` when the times are not the default network's."""
+    from zorglandschap.travel import NETWORK_LABEL
+
+    return "" if travel == NETWORK_LABEL else f", travel: {escape(travel)}"
 
 
 def _check_out(out: Path | None) -> None:
@@ -135,6 +148,8 @@ def sensitive_command(
     ] = None,
     close: CloseOption = None,
     spoedpost: SpoedpostOption = None,
+    matrix: MatrixOption = None,
+    matrix_unit: MatrixUnitOption = None,
     out: TablesOutOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
@@ -145,17 +160,11 @@ def sensitive_command(
     if top is not None:
         check_value("--top", top, Count)
     _check_out(out)
-    result, state = _reach(
-        regions,
-        sites,
-        service,
-        block,
-        minutes,
-        fixed_minutes,
-        close=close,
-        spoedpost=spoedpost,
-        regime=regime,
-    )
+    options = AccessOptions(
+        sites, service, block, minutes, fixed_minutes, regime, close, spoedpost, matrix,
+        matrix_unit,
+    )  # fmt: skip
+    result, state = _reach(regions, options)
     found = sensitivity(result, sites=top)
     _write_tables(found, state, out)
     block = result.block
@@ -164,7 +173,7 @@ def sensitive_command(
         return
     title = (
         f"Sensitive sites ({service.upper()}, {block}, sites {escape(result.state_name)}, "
-        f"regime {result.settings.travel.regime})"
+        f"regime {result.settings.travel.regime}{_travel_words(result.travel)})"
     )
     table = Table(title=title)
     for column in ("site", "name", "extra beyond", "where they live"):
@@ -183,6 +192,7 @@ def map_command(
     block: BlockOption = "day",
     minutes: MinutesOption = None,
     fixed_minutes: FixedMinutesOption = None,
+    regime: RegimeOption = None,
     region: RegionOption = None,
     before_after: BeforeAfterOption = False,
     out: Annotated[
@@ -193,6 +203,8 @@ def map_command(
     ] = None,
     close: CloseOption = None,
     spoedpost: SpoedpostOption = None,
+    matrix: MatrixOption = None,
+    matrix_unit: MatrixUnitOption = None,
     regions: RegionsOption = None,
 ) -> None:
     """An interactive HTML map of reach and sensitive sites (opens offline in a browser)."""
@@ -202,10 +214,11 @@ def map_command(
     if out is not None:
         target = out
         save_written(lambda: prepare_folder(target), target)
-    inputs = map_inputs(
-        regions, sites, service, block, minutes, fixed_minutes, region, before_after,
-        close=close, spoedpost=spoedpost,
+    options = AccessOptions(
+        sites, service, block, minutes, fixed_minutes, regime, close, spoedpost, matrix,
+        matrix_unit,
     )  # fmt: skip
+    inputs = map_inputs(regions, options, region, before_after)
     if inputs.before is not None:
         assert inputs.baseline is not None
         m = before_after_map(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -13,7 +15,9 @@ from zorglandschap.landscape import load_landscape
 
 if TYPE_CHECKING:
     from zorglandschap.access import Reach
+    from zorglandschap.landscape import Landscape
     from zorglandschap.landscape.state import SiteState
+    from zorglandschap.scenario.selection import Selection
     from zorglandschap.vocab import RegionLayer
 
 app = typer.Typer(
@@ -101,45 +105,84 @@ TablesOutOption = Annotated[
 ]
 
 
+MatrixOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--matrix",
+        help="Travel times from your own matrix instead of the default network: FILE.csv or "
+        "FILE.parquet (a row per PC4 or post, a column per site), or PROFILE=FILE per profile "
+        "(ambulance=…, car=…; repeatable); docs/travel.md.",
+    ),
+]
+MatrixUnitOption = Annotated[
+    str | None,
+    typer.Option(
+        "--matrix-unit", help="Unit of the --matrix cells: minutes (default), seconds or hours."
+    ),
+]
+
+
+@dataclass(frozen=True)
+class AccessOptions:
+    """The options the access commands share (``reach``, ``sensitive``, ``map``, ``figure``):
+    what they select and how travel is timed. :meth:`checked` checks them all before any data
+    is read, so a bad one costs nothing and says which option is wrong."""
+
+    sites: str = "2025"
+    service: str = "seh"
+    block: str = "day"
+    minutes: float | None = None
+    fixed_minutes: float | None = None
+    regime: str | None = None
+    close: list[str] | None = None
+    spoedpost: list[str] | None = None
+    matrix: list[str] | None = None
+    matrix_unit: str | None = None
+
+    def checked(self) -> AccessOptions:
+        """These options with the block's Dutch name resolved; a :class:`ScenarioError` (or
+        :class:`DataError` for the matrix) naming the first bad option."""
+        from zorglandschap.access import check_choice
+        from zorglandschap.checks import FixedMinutes, Minutes, check_value
+        from zorglandschap.scenario.travel import matrix_source
+        from zorglandschap.vocab import BLOCK_ALIASES, REGIME_NAMES, SERVICES, TIME_BLOCKS, unalias
+
+        check_choice(self.service, SERVICES, "service")
+        block = check_choice(unalias(self.block, BLOCK_ALIASES), TIME_BLOCKS, "time block")
+        if self.minutes is not None:
+            check_value("--minutes", self.minutes, Minutes)
+        if self.fixed_minutes is not None:
+            check_value("--fixed-minutes", self.fixed_minutes, FixedMinutes)
+        if self.regime is not None:
+            check_choice(self.regime, REGIME_NAMES, "--regime")
+        matrix_source(self.matrix, self.matrix_unit)  # the paths and unit, before the data
+        return dataclasses.replace(self, block=block)
+
+    def select(self, landscape: Landscape) -> Selection:
+        """The selection these options make on ``landscape``
+        (:func:`zorglandschap.scenario.selection.select`)."""
+        from zorglandschap.scenario.selection import select
+
+        return select(
+            landscape,
+            self.sites,
+            close=self.close or (),
+            spoedpost=self.spoedpost or (),
+            fixed_minutes=self.fixed_minutes,
+            regime=self.regime,
+            matrix=self.matrix,
+            matrix_unit=self.matrix_unit,
+        )
+
+
 def _reach(
-    regions: Path | None,
-    sites: str,
-    service: str,
-    block: str,
-    minutes: float | None,
-    fixed_minutes: float | None = None,
-    *,
-    close: list[str] | None = None,
-    spoedpost: list[str] | None = None,
-    layer: RegionLayer = "roaz",
-    regime: str | None = None,
+    regions: Path | None, options: AccessOptions, *, layer: RegionLayer = "roaz"
 ) -> tuple[Reach, SiteState]:
-    """Resolve the selectors (a baseline year or a scenario file, and the what-ifs) and compute
-    reach (:func:`zorglandschap.scenario.selection.select`).
-
-    The choices (service, block; Dutch block names taken) and numbers (``--minutes``,
-    ``--fixed-minutes``) are checked before any data is read, so a bad one costs nothing and
-    says which option is wrong.
-    """
-    from zorglandschap.access import check_choice
-    from zorglandschap.checks import FixedMinutes, check_value
-    from zorglandschap.scenario.selection import select
-    from zorglandschap.vocab import BLOCK_ALIASES, REGIME_NAMES, SERVICES, TIME_BLOCKS, unalias
-
-    check_choice(service, SERVICES, "service")
-    block = check_choice(unalias(block, BLOCK_ALIASES), TIME_BLOCKS, "time block")
-    if fixed_minutes is not None:
-        check_value("--fixed-minutes", fixed_minutes, FixedMinutes)
-    if regime is not None:
-        check_choice(regime, REGIME_NAMES, "--regime")
-    landscape = load_landscape(regions)
-    chosen = select(
-        landscape,
-        sites,
-        close=close or (),
-        spoedpost=spoedpost or (),
-        fixed_minutes=fixed_minutes,
-        regime=regime,
+    """Check the options, resolve the selection (a baseline year or a scenario file, the
+    what-ifs, the travel times) and compute reach."""
+    options = options.checked()
+    chosen = options.select(load_landscape(regions))
+    result = chosen.reach(
+        service=options.service, block=options.block, minutes=options.minutes, layer=layer
     )
-    result = chosen.reach(service=service, block=block, minutes=minutes, layer=layer)
     return result, chosen.state

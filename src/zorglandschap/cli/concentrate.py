@@ -19,7 +19,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from zorglandschap.cli._progress import SolveProgress
-from zorglandschap.cli.app import JsonOption, RegionsOption, app, console
+from zorglandschap.cli.app import (
+    JsonOption,
+    MatrixOption,
+    MatrixUnitOption,
+    RegionsOption,
+    app,
+    console,
+)
 from zorglandschap.errors import EXIT_NO_PLAN, OutputError
 from zorglandschap.landscape import load_landscape
 
@@ -172,6 +179,8 @@ def concentrate_command(
     csv: CsvOption = None,
     map_path: MapOption = None,
     gpkg: GpkgOption = None,
+    matrix: MatrixOption = None,
+    matrix_unit: MatrixUnitOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -182,6 +191,7 @@ def concentrate_command(
         load_scenario,
         scenario_model,
     )
+    from zorglandschap.scenario.travel import matrix_source
 
     # the flags and the output paths are checked before the slower data load
     flags = ConcentrationFlags.parse(
@@ -193,13 +203,16 @@ def concentrate_command(
         gap=gap,
     )  # fmt: skip
     check_outputs(csv=csv, map_path=map_path, gpkg=gpkg)
+    matrix_source(matrix, matrix_unit)  # the matrix paths and unit, before the data
     landscape = load_landscape(regions)
     if flags.scenario is not None:
         asked = load_scenario(flags.scenario, landscape)
-        model = scenario_model(landscape, asked)
+        source = matrix_source(matrix, matrix_unit, settings=asked.settings)
+        model = scenario_model(landscape, asked, source=source)
         title = f"{asked.name} ({flags.scenario})"
     else:
-        model = concentration_model(landscape, flags.question())
+        source = matrix_source(matrix, matrix_unit)
+        model = concentration_model(landscape, flags.question(), source=source)
         title = ""
     with SolveProgress(model.interventions) as progress:
         result = model.solve(

@@ -12,9 +12,13 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from zorglandschap.cli.app import (
+    AccessOptions,
     BlockOption,
     FixedMinutesOption,
+    MatrixOption,
+    MatrixUnitOption,
     MinutesOption,
+    RegimeOption,
     RegionsOption,
     ServiceOption,
     SitesOption,
@@ -29,7 +33,6 @@ if TYPE_CHECKING:
     from zorglandschap.landscape.state import SiteState
     from zorglandschap.maps.static import Orientation
     from zorglandschap.report.region import RegionView
-    from zorglandschap.settings import Settings
     from zorglandschap.vocab import Service
 
 RegionOption = Annotated[
@@ -63,33 +66,24 @@ class MapInputs:
 
 
 def map_inputs(
-    regions: Path | None,
-    sites: str,
-    service: str,
-    block: str,
-    minutes: float | None,
-    fixed_minutes: float | None,
-    region_text: str | None,
-    before_after: bool,
-    *,
-    close: list[str] | None = None,
-    spoedpost: list[str] | None = None,
+    regions: Path | None, options: AccessOptions, region_text: str | None, before_after: bool
 ) -> MapInputs:
-    """Resolve the selectors and compute reach on the whole country (and its baseline).
+    """Check the options, resolve the selection and compute reach on the whole country (and
+    its baseline).
 
     A scenario's baseline is the year its file names (``baseline = 2025``); it is computed with
     the default settings, the scenario with its own. With what-ifs (``--close``,
-    ``--spoedpost``) on a year, the baseline is that year.
+    ``--spoedpost``) on a year, the baseline is that year. ``--fixed-minutes``, ``--regime``
+    and the travel times (``--matrix``, a scenario's ``matrix``) apply to both.
     """
     from zorglandschap.access import reach
     from zorglandschap.report.region import parse_region
     from zorglandschap.scenario import baseline_state, site_state
-    from zorglandschap.scenario.selection import select
     from zorglandschap.settings import DEFAULT_SETTINGS
-    from zorglandschap.vocab import BLOCK_ALIASES, unalias
 
-    what_ifs = bool(close or spoedpost)
-    block = unalias(block, BLOCK_ALIASES)
+    options = options.checked()
+    sites, block = options.sites, options.block
+    what_ifs = bool(options.close or options.spoedpost)
     if before_after and not sites.endswith(".toml") and not what_ifs:
         raise ScenarioError(
             f"--before-after compares a scenario with its baseline; --sites {sites!r} is not a "
@@ -97,36 +91,43 @@ def map_inputs(
         )
     landscape = load_landscape(regions)
     region = None if region_text is None else parse_region(region_text, landscape)
-    chosen = select(
-        landscape, sites, close=close or (), spoedpost=spoedpost or (), fixed_minutes=fixed_minutes
-    )
-    state = chosen.state
+    chosen = options.select(landscape)
     baseline: SiteState | None
     if chosen.scenario is not None:
         baseline = baseline_state(landscape, chosen.scenario.baseline)
     else:
         baseline = site_state(landscape, sites) if what_ifs else None
     base_settings = DEFAULT_SETTINGS
-    if fixed_minutes is not None:
-        base_settings = base_settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
-
-    kind = cast("Service", service)  # validated inside reach
-
-    def run(on: SiteState, with_settings: Settings) -> Reach:
-        return reach(
-            landscape, on, service=kind, block=block, minutes=minutes, settings=with_settings
+    if options.regime is not None:
+        base_settings = base_settings.replace(travel={"regime": options.regime})
+    if options.fixed_minutes is not None:
+        base_settings = base_settings.replace(
+            travel={"composite_fixed_minutes": options.fixed_minutes}
         )
+    kind = cast("Service", options.service)  # checked above
+    after = chosen.reach(service=kind, block=block, minutes=options.minutes)
+    before = None
+    if before_after and baseline is not None:
+        before = reach(
+            landscape, baseline, service=kind, block=block, minutes=options.minutes,
+            settings=base_settings, source=chosen.travel,
+        )  # fmt: skip
+    return MapInputs(after, chosen.state, before, baseline, region, _stem(options, region, before))
 
-    after = chosen.reach(service=kind, block=block, minutes=minutes)
-    before = run(baseline, base_settings) if before_after and baseline is not None else None
-    stem = f"reach-{Path(sites).stem}-{service}-{block}"
-    for text in [*(close or []), *(f"{s}:spoedpost" for s in spoedpost or [])]:
+
+def _stem(options: AccessOptions, region: RegionView | None, before: Reach | None) -> str:
+    """The default file name of a map: sites, service, block, what-ifs, region, regime."""
+    stem = f"reach-{Path(options.sites).stem}-{options.service}-{options.block}"
+    what_ifs = [*(options.close or []), *(f"{s}:spoedpost" for s in options.spoedpost or [])]
+    for text in what_ifs:
         stem += "-" + re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
     if region is not None:
         stem += "-" + re.sub(r"[^a-z0-9]+", "-", f"{region.layer} {region.name}".lower()).strip("-")
+    if options.regime is not None:
+        stem += f"-{options.regime}"
     if before is not None:
         stem += "-before-after"
-    return MapInputs(after, state, before, baseline, region, stem)
+    return stem
 
 
 def prepare_folder(target: Path) -> Path:
@@ -158,11 +159,14 @@ def figure_command(
     block: BlockOption = "day",
     minutes: MinutesOption = None,
     fixed_minutes: FixedMinutesOption = None,
+    regime: RegimeOption = None,
     region: RegionOption = None,
     before_after: BeforeAfterOption = False,
     orientation: Annotated[
         str, typer.Option("--orientation", help="A4 landscape (default) or portrait.")
     ] = "landscape",
+    matrix: MatrixOption = None,
+    matrix_unit: MatrixUnitOption = None,
     regions: RegionsOption = None,
 ) -> None:
     """A print figure (A4, PNG/PDF/SVG) of reach: national, regional, or before/after."""
@@ -179,9 +183,11 @@ def figure_command(
     if orientation not in ORIENTATIONS:
         raise ScenarioError(f"--orientation {orientation!r}: use one of {', '.join(ORIENTATIONS)}.")
     kind = cast("Orientation", orientation)
-    inputs = map_inputs(
-        regions, sites, service, block, minutes, fixed_minutes, region, before_after
-    )
+    options = AccessOptions(
+        sites, service, block, minutes, fixed_minutes, regime, matrix=matrix,
+        matrix_unit=matrix_unit,
+    )  # fmt: skip
+    inputs = map_inputs(regions, options, region, before_after)
     if inputs.before is not None:
         assert inputs.baseline is not None
         figure = before_after_figure(

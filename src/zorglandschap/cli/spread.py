@@ -10,7 +10,15 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from zorglandschap.checks import Count, Gap, Minutes, Seconds, Share, check_value
-from zorglandschap.cli.app import JsonOption, RegionsOption, SitesOption, app, console
+from zorglandschap.cli.app import (
+    JsonOption,
+    MatrixOption,
+    MatrixUnitOption,
+    RegionsOption,
+    SitesOption,
+    app,
+    console,
+)
 from zorglandschap.errors import EXIT_NO_PLAN, OutputError, ScenarioError
 from zorglandschap.vocab import SOLVER_NAMES, TIME_BLOCKS
 
@@ -19,6 +27,7 @@ if TYPE_CHECKING:
     from zorglandschap.landscape.state import SiteState
     from zorglandschap.optimise.spreading import SpreadingQuestion, SpreadingResult
     from zorglandschap.settings import Settings
+    from zorglandschap.travel import MatrixFileSource
 
 
 RegionOption = Annotated[
@@ -110,6 +119,8 @@ def spread_command(
             "(then no --region, --block, --keep-coverage, ... flags).",
         ),
     ] = None,
+    matrix: MatrixOption = None,
+    matrix_unit: MatrixUnitOption = None,
     regions: RegionsOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -138,12 +149,15 @@ def spread_command(
     _check_solver_flags(solver, time_limit, gap)
     from zorglandschap.landscape import load_landscape
     from zorglandschap.optimise.spreading import SpreadingModel, spreading_instance
+    from zorglandschap.scenario.travel import matrix_source
 
+    matrix_source(matrix, matrix_unit)  # the matrix paths and unit, before the data
     landscape = load_landscape(regions)
     state, settings, source = _state(landscape, str(scenario) if scenario else sites)
     if question is None:
         question = _scenario_question(landscape, scenario)
-    instance = spreading_instance(landscape, state, question, settings=settings)
+    travel = matrix_source(matrix, matrix_unit, settings=settings) or source.pop("travel", None)
+    instance = spreading_instance(landscape, state, question, settings=settings, source=travel)
     model = SpreadingModel(instance, question, settings=settings, state_name=state.name)
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
@@ -151,7 +165,7 @@ def spread_command(
 
         write_csv(result, csv)
     if write_scenario is not None and result.has_plan:
-        _write_scenario(result, landscape, state, settings, source, write_scenario)
+        _write_scenario(result, landscape, state, settings, source, write_scenario, travel)
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -249,7 +263,8 @@ def _state(landscape: Landscape, sites: str) -> tuple[SiteState, Settings, dict[
     if sites.endswith(".toml"):
         scenario = load_scenario(sites, landscape)
         # the tables as read (extends merged in): no second read of the file
-        return scenario.state, scenario.settings, dict(scenario.tables)
+        tables = {**scenario.tables, "travel": scenario.travel}
+        return scenario.state, scenario.settings, tables
     state = site_state(landscape, sites)
     return state, DEFAULT_SETTINGS, {"baseline": int(sites)}
 
@@ -261,8 +276,10 @@ def _write_scenario(
     settings: Settings,
     source: dict[str, Any],
     path: Path,
+    travel: MatrixFileSource | None = None,
 ) -> None:
-    """Write the plan as a scenario file and check that it loads back to the plan."""
+    """Write the plan as a scenario file (with the user matrix it was planned on, by absolute
+    path) and check that it loads back to the plan."""
     from zorglandschap.landscape.state import baseline_state
     from zorglandschap.optimise.spreading.writers import (
         limited_hours_changes,
@@ -297,6 +314,7 @@ def _write_scenario(
         baseline=year,
         changes=changes,
         settings=overrides,
+        travel=_matrix_keys(travel),
         comments=[
             "Written by `zorglandschap spread --write-scenario`. Check it with:",
             f"  zorglandschap reach --sites {path} --block night --by roaz",
@@ -306,6 +324,15 @@ def _write_scenario(
     loaded = load_scenario(path, landscape).state.services
     if not loaded[["seh", "av", "nicu"]].equals(planned.services[["seh", "av", "nicu"]]):
         raise OutputError(f"{path} was written but does not load back to the plan; please report.")
+
+
+def _matrix_keys(travel: MatrixFileSource | None) -> dict[str, Any]:
+    """The ``matrix`` and ``matrix_unit`` keys of a written scenario (absolute paths)."""
+    if travel is None:
+        return {}
+    paths = {k: str(v.resolve()) for k, v in sorted(travel.paths.items())}
+    matrix: str | dict[str, str] = paths.pop("*") if set(paths) == {"*"} else paths
+    return {"matrix": matrix, "matrix_unit": travel.unit}
 
 
 def _print(result: SpreadingResult, scenario: Path | None) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from zorglandschap.cli.app import JsonOption, RegionsOption, console, print_json, travel_app
+from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape, load_landscape
 from zorglandschap.vocab import REGIME_NAMES
 
@@ -93,3 +94,58 @@ def _regime_command(landscape: Landscape, name: str, as_json: bool) -> None:
             "—" if row.tolerance != row.tolerance else f"± {row.tolerance:,.0f}",
         )
     console.print(table)
+
+
+@travel_app.command("export")
+def travel_export_command(
+    out: Annotated[
+        Path,
+        typer.Option("--out", help="The matrix file to write: FILE.csv (or FILE.parquet)."),
+    ],
+    profile: Annotated[
+        str, typer.Option("--profile", help="ambulance (siren; with the posts) or car.")
+    ] = "ambulance",
+    regime: Annotated[
+        str | None,
+        typer.Option(
+            "--regime",
+            help="The regime whose ambulance speed factor drives the minutes (default rivm2022).",
+        ),
+    ] = None,
+    regions: RegionsOption = None,
+) -> None:
+    """Write the default network's travel minutes in the --matrix format: a template for your
+    own matrix (same rows and columns), read back by `reach --matrix` with the same figures."""
+    from zorglandschap.access import check_choice
+    from zorglandschap.cli.figure import prepare_folder, save_written
+    from zorglandschap.files import atomic_path
+    from zorglandschap.settings import DEFAULT_SETTINGS
+    from zorglandschap.travel import network_matrix
+    from zorglandschap.travel.matrix_file import MATRIX_SUFFIXES
+    from zorglandschap.vocab import PROFILES
+
+    check_choice(profile, PROFILES, "--profile")
+    if regime is not None:
+        check_choice(regime, REGIME_NAMES, "--regime")
+    kind = MATRIX_SUFFIXES.get(out.suffix.lower())
+    if kind is None:
+        raise ScenarioError(f"--out {out}: write a .csv or .parquet file.")
+    save_written(lambda: prepare_folder(out), out)
+    settings = DEFAULT_SETTINGS
+    if regime is not None:
+        settings = settings.replace(travel={"regime": regime})
+    frame = network_matrix(load_landscape(regions), profile, settings=settings)
+
+    def write() -> Path:
+        with atomic_path(out) as tmp:
+            if kind == "csv":
+                frame.round(3).to_csv(tmp, float_format="%.3f")
+            else:
+                frame.to_parquet(tmp)
+        return out
+
+    save_written(write, out)
+    console.print(
+        f"wrote {out}: {frame.shape[0]:,} PC4 rows × {frame.shape[1]:,} columns of {profile} "
+        f"minutes (regime {settings.travel.regime})."
+    )

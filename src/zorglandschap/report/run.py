@@ -55,7 +55,7 @@ from zorglandschap.scenario.selection import on_population
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
-    pass
+    from zorglandschap.travel import MatrixSource
 
 __all__ = [
     "Population",
@@ -107,15 +107,18 @@ def memo_reach(
     *,
     service: str,
     block: str,
+    source: MatrixSource | None = None,
 ) -> Reach:
-    """Reach of ``state``, from ``memo`` when the same sites, settings, service and block were
-    computed before on the same landscape (its name is the state's)."""
+    """Reach of ``state``, from ``memo`` when the same sites, settings, service, block and
+    travel times (``source``: a user matrix, None: the network) were computed before on the
+    same landscape (its name is the state's)."""
     from zorglandschap.access import reach
 
-    key = (id(landscape), _state_key(state), repr(settings), service, block)
+    travel = None if source is None else source.fingerprint("ambulance")
+    key = (id(landscape), _state_key(state), repr(settings), service, block, travel)
     if memo is not None and key in memo:
         return dataclasses.replace(memo[key], state_name=state.name)
-    result = reach(landscape, state, service=service, block=block, settings=settings)
+    result = reach(landscape, state, service=service, block=block, settings=settings, source=source)
     if memo is not None:
         memo[key] = result
     return result
@@ -170,12 +173,20 @@ def compute_run(
     baseline = baseline_state(landscape, scenario.baseline)
 
     def pair(service: str, block: str) -> ReachPair:
+        # the baseline on the scenario's travel times: the difference is the sites' alone
         after = memo_reach(
-            memo, landscape, scenario.state, scenario.settings, service=service, block=block
+            memo,
+            landscape,
+            scenario.state,
+            scenario.settings,
+            service=service,
+            block=block,
+            source=scenario.travel,
         )
         before = memo_reach(
-            memo, landscape, baseline, DEFAULT_SETTINGS, service=service, block=block
-        )
+            memo, landscape, baseline, DEFAULT_SETTINGS, service=service, block=block,
+            source=scenario.travel,
+        )  # fmt: skip
         return ReachPair(on_population(after, counted), before)
 
     wanted = [] if reach_question is None else reach_question.pairs()

@@ -40,20 +40,22 @@ import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails
 
-from zorglandschap.errors import ScenarioError
+from zorglandschap.errors import InputError, ScenarioError
 from zorglandschap.landscape import SITE_YEARS, Landscape
 from zorglandschap.landscape.population import population_factor
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
 from zorglandschap.optimise.spreading.question import SpreadingQuestion
 from zorglandschap.scenario.access import ReachQuestion, SensitivityQuestion
 from zorglandschap.scenario.questions import ConcentrationQuestion
+from zorglandschap.scenario.travel import matrix_source
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
-from zorglandschap.vocab import ScenarioSehState, TimeBlock
+from zorglandschap.travel import MatrixSource
+from zorglandschap.vocab import MatrixUnit, Profile, ScenarioSehState, TimeBlock
 
 
 class SiteChange(BaseModel):
@@ -87,6 +89,11 @@ class ScenarioFile(BaseModel):
     population_growth: float | None = Field(None, gt=0, le=100, allow_inf_nan=False)
     site: list[SiteChange] = Field(default_factory=list)
     settings: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    #: A user travel-time matrix replacing the default network (relative to this file): one
+    #: file, or one per profile ``{ambulance = "...", car = "..."}``; docs/travel.md.
+    matrix: str | dict[Profile, str] | None = None
+    #: The unit of the matrix cells (default minutes).
+    matrix_unit: MatrixUnit | None = None
     #: What to compute (``zorglandschap run``): reach, sensitive sites, concentration.
     reach: ReachQuestion | None = None
     sensitivity: SensitivityQuestion | None = None
@@ -117,6 +124,8 @@ class Scenario:
     sensitivity: SensitivityQuestion | None = None
     #: The scenario's tables as read (with the files it extends merged in).
     tables: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    #: The travel times of its ``matrix`` key (None: the default network).
+    travel: MatrixSource | None = field(default=None, compare=False)
 
     def asks(self) -> bool:
         """Whether the file asks a question of its own (reach, sensitivity, concentration,
@@ -170,6 +179,14 @@ def scenario_from_tables(
         problems.append(f"{path}: settings: {exc}")
         scenario_settings = settings
     problems += _population_problems(path, spec, landscape, scenario_settings)
+    travel = None
+    try:
+        travel = matrix_source(
+            cast("str | dict[str, str] | None", spec.matrix), spec.matrix_unit, settings=scenario_settings, base=path.parent,
+            option=f"{path}: matrix", unit_option=f"{path}: matrix_unit",
+        )  # fmt: skip
+    except InputError as exc:
+        problems.append(str(exc))
     if problems:
         raise ScenarioError("\n".join(problems))
     return Scenario(
@@ -186,6 +203,7 @@ def scenario_from_tables(
         reach=spec.reach,
         sensitivity=spec.sensitivity,
         tables=raw,
+        travel=travel,
     )
 
 
@@ -213,6 +231,8 @@ def read_scenario_tables(path: Path, *, seen: tuple[Path, ...] = ()) -> dict[str
     remembering its file for messages.
     """
     raw = _read_toml(path)
+    if seen:  # a file extended by another: its matrix paths are relative to itself
+        raw = _matrix_relative_to(raw, path.parent)
     base_name = raw.get("extends")
     if base_name is None:
         return raw
@@ -230,6 +250,19 @@ def read_scenario_tables(path: Path, *, seen: tuple[Path, ...] = ()) -> dict[str
         )
     base = read_scenario_tables(base_path, seen=chain)
     return _merged(base, raw)
+
+
+def _matrix_relative_to(raw: dict[str, Any], folder: Path) -> dict[str, Any]:
+    """``raw`` with its relative ``matrix`` path(s) made absolute from ``folder`` (the extended
+    file's), so the file that extends it reads the same files."""
+    folder = folder.resolve()
+    matrix = raw.get("matrix")
+    if isinstance(matrix, str):
+        return {**raw, "matrix": str(folder / matrix)}
+    if isinstance(matrix, dict):
+        paths = {k: str(folder / v) if isinstance(v, str) else v for k, v in matrix.items()}
+        return {**raw, "matrix": paths}
+    return raw
 
 
 def _merged(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from zorglandschap.landscape import Landscape
     from zorglandschap.landscape.state import SiteState
     from zorglandschap.optimise import ConcentrationModel
+    from zorglandschap.travel import MatrixSource
 
 
 class ConcentrationQuestion(BaseModel):
@@ -113,6 +114,7 @@ def concentration_model(
     state: SiteState | None = None,
     settings: Settings = DEFAULT_SETTINGS,
     travel_minutes: pd.DataFrame | None = None,
+    source: MatrixSource | None = None,
 ) -> ConcentrationModel:
     """The model that answers ``question`` on ``landscape``.
 
@@ -129,6 +131,9 @@ def concentration_model(
         Settings (a scenario's).
     travel_minutes
         Precomputed PC4 × site minutes; default: from the travel module.
+    source
+        A user travel-time matrix (``--matrix``, a scenario's ``matrix``): car minutes from
+        every PC4 to every site, replacing the default network.
 
     Raises
     ------
@@ -139,6 +144,10 @@ def concentration_model(
     from zorglandschap.optimise import landscape_model
 
     check_site_ids(landscape, question)
+    if travel_minutes is None and source is not None:
+        from zorglandschap.travel import demand_site_minutes
+
+        travel_minutes = demand_site_minutes(landscape, "car", settings=settings, source=source)
     share = [
         tuple(resolve_intervention(landscape.norms, n) for n in g) for g in question.share_sites
     ]
@@ -223,12 +232,19 @@ class AskedScenario(Protocol):
     def settings(self) -> Settings: ...
     @property
     def concentration(self) -> ConcentrationQuestion | None: ...
+    @property
+    def travel(self) -> MatrixSource | None: ...
 
 
 def scenario_model(
-    landscape: Landscape, scenario: AskedScenario, *, travel_minutes: pd.DataFrame | None = None
+    landscape: Landscape,
+    scenario: AskedScenario,
+    *,
+    travel_minutes: pd.DataFrame | None = None,
+    source: MatrixSource | None = None,
 ) -> ConcentrationModel:
-    """The ``[concentration]`` question of a scenario, as a model on its sites and settings.
+    """The ``[concentration]`` question of a scenario, as a model on its sites and settings,
+    on its travel times (its ``matrix``, unless ``source`` or ``travel_minutes`` replace it).
 
     Eligibility rules (``seh_24_7``, ``seh``) use the scenario's SEH states, so a scenario that
     closes an SEH also takes that site out of the candidates of a ``seh_24_7`` question.
@@ -252,6 +268,7 @@ def scenario_model(
             state=scenario.state,
             settings=scenario.settings,
             travel_minutes=travel_minutes,
+            source=source if source is not None else scenario.travel,
         )
     except ScenarioError as exc:
         raise ScenarioError(f"{where}: concentration: {exc}") from None

@@ -32,11 +32,13 @@ from zorglandschap.landscape.catalogue import closest_site_names
 from zorglandschap.landscape.population import scaled_population
 from zorglandschap.landscape.state import SiteState, unknown_site_message
 from zorglandschap.scenario.format import Scenario, load_scenario, site_state
+from zorglandschap.scenario.travel import matrix_source
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 from zorglandschap.vocab import BLOCK_ALIASES, TIME_BLOCKS, RegionLayer, unalias
 
 if TYPE_CHECKING:
     from zorglandschap.landscape import Landscape
+    from zorglandschap.travel import MatrixSource
 
 __all__ = ["Selection", "on_population", "select", "what_if_changes", "with_what_ifs"]
 
@@ -170,6 +172,9 @@ class Selection:
         population year or growth; ``landscape`` itself otherwise).
     scenario
         The scenario file's contents, when ``--sites`` named one.
+    travel
+        A user travel-time matrix (``--matrix`` or the scenario's ``matrix``); None: the
+        default network.
     """
 
     state: SiteState
@@ -177,6 +182,7 @@ class Selection:
     landscape: Landscape
     population: Landscape
     scenario: Scenario | None = None
+    travel: MatrixSource | None = None
 
     def reach(
         self,
@@ -196,6 +202,7 @@ class Selection:
             minutes=minutes,
             settings=self.settings,
             layer=layer,
+            source=self.travel,
         )
         return on_population(result, self.population)
 
@@ -208,6 +215,8 @@ def select(
     spoedpost: Sequence[str] = (),
     fixed_minutes: float | None = None,
     regime: str | None = None,
+    matrix: Sequence[str] | None = None,
+    matrix_unit: str | None = None,
     settings: Settings = DEFAULT_SETTINGS,
 ) -> Selection:
     """Resolve ``--sites`` (a year or a scenario file), the what-ifs and the overrides.
@@ -222,6 +231,9 @@ def select(
         Overrides ``settings.travel.composite_fixed_minutes`` (``--fixed-minutes``).
     regime
         Overrides ``settings.travel.regime`` (``--regime``: rivm2019 or rivm2022).
+    matrix, matrix_unit
+        ``--matrix`` values and ``--matrix-unit``: a user travel-time matrix, replacing the
+        default network and a scenario's ``matrix`` (:func:`~zorglandschap.scenario.travel.matrix_source`).
     settings
         The settings of a year (a scenario file brings its own, built on these).
     """
@@ -243,4 +255,7 @@ def select(
     if fixed_minutes is not None:
         settings = settings.replace(travel={"composite_fixed_minutes": fixed_minutes})
     state = with_what_ifs(state, landscape, close=close, spoedpost=spoedpost)
-    return Selection(state, settings, landscape, population, scenario)
+    travel: MatrixSource | None = matrix_source(matrix, matrix_unit, settings=settings)
+    if travel is None and scenario is not None:
+        travel = scenario.travel
+    return Selection(state, settings, landscape, population, scenario, travel)

@@ -46,7 +46,7 @@ def travel_matrix(
     stderr.
     """
     check_profile(profile)
-    if not cache:
+    if not cache or not getattr(source, "cacheable", True):
         return source.minutes(origins, destinations, profile=profile)
     h = hashlib.sha256(f"travel-matrix-{CACHE_VERSION}-{profile}".encode())
     h.update(source.fingerprint(profile).encode())
@@ -196,8 +196,11 @@ def composite_minutes(
     posts to *i*, plus the fixed minutes (dispatch and treatment on scene), plus ambulance
     minutes from *i* to *j*. The fixed minutes and the ambulance speed factor are those of the
     calibration regime ``settings.travel.regime`` (or its overrides,
-    :func:`~zorglandschap.settings.composite_parameters`): every ambulance driving speed is
-    multiplied by the factor (:func:`~zorglandschap.travel.speeds.scaled_ambulance`). The
+    :func:`~zorglandschap.settings.composite_parameters`): every ambulance driving speed of
+    the default network is multiplied by the factor
+    (:func:`~zorglandschap.travel.speeds.scaled_ambulance`). A given ``source`` (a user
+    matrix, a road graph) is used as given: the regime's fixed minutes are added to its
+    times, the speed factor (a calibration of the default network) is not applied. The
     caller passes the SEHs open and the posts available in the time block.
 
     Returns
@@ -239,7 +242,49 @@ def composite_minutes(
         cache_dir=cache_dir,
     )  # fmt: skip
     response = from_post.min(axis=0).reindex(to_site.index)
-    if source is not None and factor != 1.0:
-        # a given matrix source is not a network: divide its minutes by the factor
-        return to_site.div(factor).add(response / factor + fixed, axis=0)
     return to_site.add(response + fixed, axis=0)
+
+
+def network_matrix(
+    landscape: Any,
+    profile: str = "ambulance",
+    *,
+    settings: Settings = DEFAULT_SETTINGS,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
+) -> pd.DataFrame:
+    """The default network's minutes in the user-matrix format (``--matrix``): a row per PC4
+    (bare codes), a column per site (bare ids) and, for the ambulance, a column per post
+    (``post:<post_id>``: its minutes to each PC4).
+
+    The ambulance minutes are driven at the regime's speed factor, so that the file read back
+    with ``--matrix`` gives the network's figures in that regime (a user matrix is used as
+    given). A template for a matrix of one's own, and a check of the format.
+
+    Examples
+    --------
+    >>> from zorglandschap.landscape import load_landscape
+    >>> utrecht = load_landscape().extract(roaz="ROAZ08")
+    >>> m = network_matrix(utrecht, cache=False)
+    >>> m.shape == (len(utrecht.pc4), len(utrecht.sites) + len(utrecht.posts))
+    True
+    """
+    check_profile(profile)
+    _, factor = composite_parameters(settings.travel)
+    drive = settings
+    if profile == "ambulance" and factor != 1.0:
+        drive = dataclasses.replace(settings, travel=scaled_ambulance(settings.travel, factor))
+    to_site = demand_site_minutes(
+        landscape, profile, settings=drive, cache=cache, cache_dir=cache_dir
+    )
+    frame = to_site.copy()
+    if profile == "ambulance":
+        from_post = post_demand_minutes(
+            landscape, profile, settings=drive, cache=cache, cache_dir=cache_dir
+        )
+        posts = from_post.T.reindex(to_site.index)
+        posts.columns = [f"post:{p}" for p in posts.columns]
+        frame = pd.concat([frame, posts], axis=1)
+    frame.index.name = "pc4"
+    frame.columns.name = None
+    return frame

@@ -310,8 +310,11 @@ def check_connected(network: TravelNetwork) -> None:
 #: Travel constants the network and its matrices do not depend on: the RIVM composite applies
 #: them on top (:func:`zorglandschap.travel.composite_minutes`).
 COMPOSITE_ONLY: tuple[str, ...] = ("regime", "composite_fixed_minutes", "composite_speed_factor")
+#: Travel constants that only check a user matrix file (:mod:`zorglandschap.travel.matrix_file`).
+MATRIX_FILE_ONLY: tuple[str, ...] = ("matrix_file_max_minutes", "matrix_file_min_median_minutes")
 
 
 def settings_fingerprint(travel: TravelSettings) -> str:
     """A stable text form of the travel constants the network depends on (for cache keys)."""
-    return repr(sorted((k, v) for k, v in asdict(travel).items() if k not in COMPOSITE_ONLY))
+    skipped = {*COMPOSITE_ONLY, *MATRIX_FILE_ONLY}
+    return repr(sorted((k, v) for k, v in asdict(travel).items() if k not in skipped))

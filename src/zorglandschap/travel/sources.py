@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import networkx as nx
@@ -21,9 +20,10 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 
-from zorglandschap.errors import DataError, TravelError
+from zorglandschap.errors import TravelError
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 from zorglandschap.travel.links import load_fixed_links
+from zorglandschap.travel.matrix_file import MatrixFileSource
 from zorglandschap.travel.network import (
     NETWORK_VERSION,
     TravelNetwork,
@@ -34,10 +34,25 @@ from zorglandschap.travel.network import (
 from zorglandschap.travel.nodes import node_table
 from zorglandschap.travel.speeds import check_profile
 
+__all__ = [
+    "NETWORK_LABEL",
+    "DefaultNetworkSource",
+    "MatrixFileSource",
+    "MatrixSource",
+    "NetworkSource",
+    "RoadGraphSource",
+    "graph_minutes",
+    "source_label",
+]
+
 
 @runtime_checkable
 class MatrixSource(Protocol):
-    """Anything that gives travel minutes between node ids."""
+    """Anything that gives travel minutes between node ids.
+
+    A source may also have a ``label`` (how results name it, e.g. ``matrix file m.csv``) and
+    ``cacheable = False`` (its matrices are not kept in the disk cache).
+    """
 
     def fingerprint(self, profile: str) -> str:
         """A hash of everything :meth:`minutes` depends on for ``profile``."""
@@ -48,6 +63,18 @@ class MatrixSource(Protocol):
     ) -> np.ndarray:
         """Minutes from each origin (rows) to each destination (columns)."""
         ...
+
+
+#: How results name the default network as their travel source.
+NETWORK_LABEL = "network"
+
+
+def source_label(source: MatrixSource | None) -> str:
+    """How results name a travel source: ``network`` for the default (None), else the
+    source's ``label`` (or its class name)."""
+    if source is None or isinstance(source, DefaultNetworkSource):
+        return NETWORK_LABEL
+    return str(getattr(source, "label", type(source).__name__))
 
 
 def graph_minutes(
@@ -164,92 +191,6 @@ class DefaultNetworkSource(NetworkSource):
             h.update(settings_fingerprint(self.settings.travel).encode())
             self._fingerprint = h.hexdigest()
         return self._fingerprint
-
-
-def _as_node(value: object, default_kind: str) -> str:
-    text = str(value)
-    return text if ":" in text else f"{default_kind}:{text}"
-
-
-class MatrixFileSource:
-    """A user-supplied matrix: CSV or Parquet, one origin per row, one destination per column.
-
-    The first column holds the origin ids (bare PC4 codes are read as ``pc4:<code>``); the
-    header holds the destination ids (bare ids are read as ``site:<id>``); values are minutes.
-    Ids may also be given in full (``post:<post_id>``). A question asked the other way round
-    (destination → origin) is answered from the transposed matrix, i.e. times are taken as
-    symmetric. One file serves every profile unless a mapping ``{profile: path}`` is given.
-    """
-
-    def __init__(self, path: str | Path | Mapping[str, str | Path]) -> None:
-        paths = dict(path) if isinstance(path, Mapping) else {"*": path}
-        self.paths = {k: Path(v) for k, v in paths.items()}
-        self._tables: dict[str, pd.DataFrame] = {}
-
-    def _path(self, profile: str) -> Path:
-        check_profile(profile)
-        if profile in self.paths:
-            return self.paths[profile]
-        if "*" in self.paths:
-            return self.paths["*"]
-        raise TravelError(
-            f"No matrix file for profile {profile!r}; given for: {', '.join(sorted(self.paths))}."
-        )
-
-    def table(self, profile: str) -> pd.DataFrame:
-        """The matrix for ``profile`` with node-id index and columns."""
-        path = self._path(profile)
-        key = str(path)
-        if key not in self._tables:
-            if not path.exists():
-                raise DataError(f"Travel-time matrix {path} does not exist; check the path.")
-            if path.suffix.lower() in {".parquet", ".pq"}:
-                try:
-                    frame = pd.read_parquet(path)
-                except ImportError as exc:
-                    raise DataError(
-                        f"Reading {path} needs pyarrow (pip install pyarrow), or save it as CSV."
-                    ) from exc
-                if frame.index.name is None or isinstance(frame.index, pd.RangeIndex):
-                    frame = frame.set_index(frame.columns[0])
-            else:
-                frame = pd.read_csv(path, index_col=0, dtype={0: str})
-            frame.index = [_as_node(i, "pc4") for i in frame.index]
-            frame.columns = [_as_node(c, "site") for c in frame.columns]
-            values = frame.apply(pd.to_numeric, errors="coerce")
-            bad = values.isna() | (values < 0)
-            if bad.to_numpy().any():
-                row, col = np.argwhere(bad.to_numpy())[0]
-                raise DataError(
-                    f"{path}: row {frame.index[row]}, column {frame.columns[col]} is "
-                    f"{frame.iat[row, col]!r}; every cell must be minutes (a number, 0 or more)."
-                )
-            self._tables[key] = values.astype(float)
-        return self._tables[key]
-
-    def fingerprint(self, profile: str) -> str:
-        """Hash of the file's bytes."""
-        path = self._path(profile)
-        if not path.exists():
-            raise DataError(f"Travel-time matrix {path} does not exist; check the path.")
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-
-    def minutes(
-        self, origins: Sequence[str], destinations: Sequence[str], *, profile: str
-    ) -> np.ndarray:
-        """Look the pairs up in the file (or its transpose)."""
-        table = self.table(profile)
-        rows, cols = set(table.index), set(table.columns)
-        if set(origins) <= rows and set(destinations) <= cols:
-            return table.loc[list(origins), list(destinations)].to_numpy(float)
-        if set(origins) <= cols and set(destinations) <= rows:
-            return table.loc[list(destinations), list(origins)].to_numpy(float).T
-        missing = sorted((set(origins) | set(destinations)) - rows - cols)
-        raise TravelError(
-            f"The matrix file {self._path(profile)} lacks {len(missing)} location(s), e.g. "
-            f"{', '.join(missing[:5])}; it must have one row per origin and one column per "
-            "destination asked for (e.g. every PC4 × every site)."
-        )
 
 
 class RoadGraphSource:

@@ -98,16 +98,24 @@ def scenario_text(
     baseline: int,
     changes: Mapping[str, Mapping[str, Any]],
     settings: Mapping[str, Mapping[str, Any]] | None = None,
+    travel: Mapping[str, Any] | None = None,
     comments: Sequence[str] = (),
 ) -> str:
-    """A scenario file: header comments, name, description, baseline, ``[[site]]`` changes
-    (sorted by id) and ``[settings.<group>]`` tables."""
+    """A scenario file: header comments, name, description, baseline, the travel keys
+    (``matrix``, ``matrix_unit``), ``[[site]]`` changes (sorted by id) and
+    ``[settings.<group>]`` tables."""
     lines = [f"# {c}" for c in comments]
     lines += [
         f"name = {toml_value(name)}",
         f"description = {toml_value(description)}",
         f"baseline = {baseline}",
     ]
+    for key, value in (travel or {}).items():
+        if isinstance(value, Mapping):
+            inline = ", ".join(f"{k} = {toml_value(v)}" for k, v in sorted(value.items()))
+            lines.append(f"{key} = {{{inline}}}")
+        else:
+            lines.append(f"{key} = {toml_value(value)}")
     for site_id in sorted(changes):
         lines += ["", "[[site]]", f"id = {toml_value(site_id)}"]
         for key, value in changes[site_id].items():
