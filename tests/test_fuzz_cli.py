@@ -19,7 +19,8 @@ not_a_number = st.sampled_from(["nan", "inf", "-inf", "abc", "1e400", ""])
 negative = st.floats(max_value=-1e-6, allow_nan=False, allow_infinity=False).map(repr)
 huge = st.sampled_from(["1e308", "1e30", "100000000000"])
 
-#: (command, flag, invalid values) — flags whose value is checked before any solve
+#: (command and its other arguments, flag, invalid values) — flags whose value is checked
+#: before any solve
 CASES = [
     ("reach", "--minutes", not_a_number | negative | st.just("0") | huge),
     ("reach", "--fixed-minutes", not_a_number | negative | huge),
@@ -38,6 +39,11 @@ CASES = [
         ),
     ),
     ("sensitive", "--top", st.sampled_from(["-1", "-100", "1e30", "x", "2.5"])),
+    # a matrix file that is not there, not CSV/Parquet, or of an unknown profile; a unit
+    # that is not one (or given without a matrix): refused before the data is read
+    ("reach", "--matrix", st.text(min_size=1, max_size=12).filter(lambda t: t[0] != "-")),
+    ("concentrate --intervention pancreas", "--matrix", st.text(min_size=1, max_size=12).filter(lambda t: t[0] != "-")),
+    ("reach", "--matrix-unit", st.text(min_size=1, max_size=8).filter(lambda t: t[0] != "-")),
     ("spread", "--staff", st.sampled_from(["-1", "x", "1e30", "2.5"])),
     ("spread", "--share", not_a_number | negative | st.sampled_from(["1.5", "2"])),
     ("spread", "--max-added-minutes", not_a_number | negative | st.just("0")),
@@ -69,7 +75,7 @@ def test_an_invalid_value_is_refused_naming_the_flag(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     value = data.draw(values)
-    code, err = run_cli([command, flag, value], monkeypatch, capsys)
+    code, err = run_cli([*command.split(), flag, value], monkeypatch, capsys)
     assert code == 2, f"{command} {flag} {value!r} ended {code}: {err}"
     assert "Traceback" not in err
     named = (
