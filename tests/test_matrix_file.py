@@ -196,8 +196,8 @@ def test_the_networks_matrix_read_back_gives_the_networks_reach(
         mine = reach(utrecht, state, block=block, settings=settings_, minutes=20, source=source)
         np.testing.assert_allclose(mine.points["minutes"], plain.points["minutes"], rtol=1e-9)
         assert mine.summary()["beyond"] == plain.summary()["beyond"] > 0
-        assert mine.summary()["travel"] == "matrix file ambulance.csv (minutes, as given)"
-        assert plain.summary()["travel"] == "network"
+        assert mine.summary()["travel_source"] == "matrix file ambulance.csv (minutes, as given)"
+        assert plain.summary()["travel_source"] == "network"
 
 
 def test_a_user_matrix_is_used_as_given(utrecht: Landscape, tmp_path: Path) -> None:
@@ -226,6 +226,10 @@ def test_a_car_matrix_drives_the_concentration_plan(utrecht: Landscape, tmp_path
         utrecht, question, source=MatrixFileSource(tmp_path / "car.csv")
     ).solve()
     assert mine.offering() == plain.offering()
+    assert (plain.travel_source, mine.to_dict()["travel_source"]) == (
+        "network",
+        "matrix file car.csv (minutes, as given)",
+    )
     assert mine.summary()["travel_patient_minutes"] == pytest.approx(
         plain.summary()["travel_patient_minutes"], rel=1e-6
     )
@@ -267,7 +271,7 @@ def test_reach_and_sensitive_with_the_networks_own_matrix_match_the_network(
         a, b = json.loads(plain), json.loads(mine)
         if command[0] == "reach":
             assert a["beyond"] == b["beyond"] == 58_450
-            assert b["travel"].startswith("matrix file ambulance.csv")
+            assert b["travel_source"].startswith("matrix file ambulance.csv")
         else:
             assert a == b and sum(s["extra_beyond"] > 0 for s in a) == 21  # sensitive at night
 
@@ -295,7 +299,7 @@ def test_a_scenario_names_its_matrix_relative_to_itself(
     assert code == 0, err
     # the network's figure for the same closure (seh-night-closure-sneek: +5,800)
     assert json.loads(out)["beyond"] == 58_450 + 5_800
-    assert "times.csv" in json.loads(out)["travel"]
+    assert "times.csv" in json.loads(out)["travel_source"]
 
 
 @pytest.mark.parametrize(

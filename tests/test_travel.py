@@ -219,7 +219,7 @@ def test_a_user_matrix_file_replaces_the_network(tmp_path: Path) -> None:
     table.to_csv(path, index=False)
     m = demand_site_minutes(land, "car", source=MatrixFileSource(path), cache=False)
     assert m.loc[pc4[3], "W"] == 3.0 and m.loc[pc4[3], "E"] == 103.0
-    with pytest.raises(TravelError, match="lacks 1 location.*post:P"):
+    with pytest.raises(TravelError, match="lacks 1 post id.*post:P"):
         post_demand_minutes(land, "car", source=MatrixFileSource(path), cache=False)
     table.loc[2, "E"] = -1
     table.to_csv(path, index=False)

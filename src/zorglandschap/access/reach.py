@@ -113,7 +113,7 @@ class Reach:
     layer
         The region layer of :meth:`by_region`, :meth:`tables` and :meth:`to_json` unless one is
         given.
-    travel
+    travel_source
         Where the travel times came from: ``network`` (the default network) or the label of
         a user source (``matrix file m.csv (minutes, as given)``).
     """
@@ -127,7 +127,7 @@ class Reach:
     landscape: Landscape
     settings: Settings = DEFAULT_SETTINGS
     layer: RegionLayer = "roaz"
-    travel: str = NETWORK_LABEL
+    travel_source: str = NETWORK_LABEL
 
     def summary(self) -> dict[str, Any]:
         """National (or extract-wide) indicators."""
@@ -142,7 +142,7 @@ class Reach:
             "minutes": self.minutes_norm,
             "open_sites": len(self.open_site_ids),
             "regime": self.settings.travel.regime,
-            "travel": self.travel,
+            "travel_source": self.travel_source,
             **rounded_indicators(stats),
         }
 
@@ -299,7 +299,7 @@ def reach(
         landscape=landscape,
         settings=settings,
         layer=layer,
-        travel=source_label(source),
+        travel_source=source_label(source),
     )
 
 

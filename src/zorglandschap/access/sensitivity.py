@@ -111,7 +111,7 @@ class Sensitivity:
             "minutes": self.reach.minutes_norm,
             "open_sites": len(self.reach.open_site_ids),
             "regime": self.reach.settings.travel.regime,
-            "travel": self.reach.travel,
+            "travel_source": self.reach.travel_source,
             "listed": len(self.sites),
             "sensitive": int((extra > 0).sum()),
             "max_extra_beyond": int(extra.max()) if len(extra) else 0,

@@ -75,7 +75,7 @@ def reach_command(
     s = result.summary()
     console.print(
         f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/] "
-        f"(regime {s['regime']}{_travel_words(s['travel'])}): "
+        f"(regime {s['regime']}{_travel_words(s['travel_source'])}): "
         f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
         f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
         f"[bold]{s['beyond']:,} beyond[/]; "
@@ -173,7 +173,7 @@ def sensitive_command(
         return
     title = (
         f"Sensitive sites ({service.upper()}, {block}, sites {escape(result.state_name)}, "
-        f"regime {result.settings.travel.regime}{_travel_words(result.travel)})"
+        f"regime {result.settings.travel.regime}{_travel_words(result.travel_source)})"
     )
     table = Table(title=title)
     for column in ("site", "name", "extra beyond", "where they live"):

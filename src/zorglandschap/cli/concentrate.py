@@ -354,7 +354,8 @@ def print_plan(result: ConcentrationResult, title: str) -> None:
     if result.has_plan:
         console.print(
             f"travel: mean {_minutes(d['mean_minutes'])} min, P90 {_minutes(d['p90_minutes'])} "
-            f"min, max {_minutes(d['max_minutes'])} min.",
+            f"min, max {_minutes(d['max_minutes'])} min"
+            f"{'' if result.travel_source == 'network' else f' ({escape(result.travel_source)})'}.",
             highlight=False,
         )
         for p in result.interventions:

@@ -144,10 +144,12 @@ def concentration_model(
     from zorglandschap.optimise import landscape_model
 
     check_site_ids(landscape, question)
+    labels: dict[str, Any] = {}
     if travel_minutes is None and source is not None:
-        from zorglandschap.travel import demand_site_minutes
+        from zorglandschap.travel import demand_site_minutes, source_label
 
         travel_minutes = demand_site_minutes(landscape, "car", settings=settings, source=source)
+        labels["travel_source"] = source_label(source)
     share = [
         tuple(resolve_intervention(landscape.norms, n) for n in g) for g in question.share_sites
     ]
@@ -174,6 +176,7 @@ def concentration_model(
         closed_sites=question.closed_sites or None,
         min_sites=question.min_sites,
         max_sites=question.max_sites,
+        **labels,
     )
 
 

@@ -200,7 +200,7 @@ class MatrixFileSource:
         problems += [_twice(rows, f"{path}: rows", "line {}")]
         problems += [_twice(columns, f"{path}: header", "column {}")]
         problems_to_error([p for p in problems if p][: 2 * _SHOWN])
-        minutes = _minutes(path, body[:, 1:], rows, columns) * _TO_MINUTES[self.unit]
+        minutes = _minutes(path, body[:, 1:], rows, columns, self.unit) * _TO_MINUTES[self.unit]
         self._check_unit(path, minutes, rows, columns)
         return pd.DataFrame(minutes, index=rows, columns=columns)
 
@@ -353,7 +353,9 @@ def _parquet_cells(path: Path) -> np.ndarray:
     return np.vstack([header[None, :], body]) if len(body) else header[None, :]
 
 
-def _minutes(path: Path, cells: np.ndarray, rows: list[str], columns: list[str]) -> np.ndarray:
+def _minutes(
+    path: Path, cells: np.ndarray, rows: list[str], columns: list[str], unit: str
+) -> np.ndarray:
     """The numeric times of the body ``cells``, or a :class:`DataError` naming the first
     problem cells by line and column: empty, text, negative or not finite."""
     text = pd.DataFrame(cells).apply(lambda c: c.astype(str).str.strip())
@@ -377,6 +379,7 @@ def _minutes(path: Path, cells: np.ndarray, rows: list[str], columns: list[str])
         problems.append(f"line {i + 2} ({rows[i]}), column {columns[j]}: {why}")
     count = int(bad.sum())
     raise DataError(
-        f"{path}: {count:,} cell(s) are not travel times (a number, 0 or more): "
-        f"{'; '.join(problems)}{'; …' if count > _SHOWN else ''}. Fill in every time."
+        f"{path}: {count:,} cell(s) are not travel times: "
+        f"{'; '.join(problems)}{'; …' if count > _SHOWN else ''}. Fill in every time as a "
+        f"number of {unit}, 0 or more."
     )

@@ -51,7 +51,7 @@ class Instance:
         As in the model.
     demand_region, demand_names, detail, detail_pairs, baseline_volume
         Reporting tables (may be None).
-    region_label, demand_level, beyond_limit, state_name
+    region_label, demand_level, beyond_limit, state_name, travel_source
         Labels.
     warnings
         Warnings about the data the question was asked on (e.g. an old baseline).
@@ -89,6 +89,7 @@ class Instance:
     state_name: str
     settings: Settings
     extra: Extra | None = None
+    travel_source: str = "network"
     warnings: tuple[str, ...] = ()
     infeasible_hints: tuple[str, ...] = ()
     teams_today: Mapping[str, int] = field(default_factory=dict)
@@ -180,7 +181,8 @@ DEFAULTS: dict[str, Any] = {
     "warnings": (), "partial_baseline": (), "infeasible_hints": (), "teams_today": None,
     "demand_region": None, "demand_names": None, "detail": None, "detail_pairs": None,
     "region_label": "region", "demand_level": "custom", "beyond_limit": "error",
-    "state_name": "custom", "extra": None, "settings": DEFAULT_SETTINGS,
+    "state_name": "custom", "travel_source": "network", "extra": None,
+    "settings": DEFAULT_SETTINGS,
 }  # fmt: skip
 
 
@@ -217,6 +219,7 @@ def _instance(
         demand_level=o["demand_level"],
         beyond_limit=o["beyond_limit"],
         state_name=o["state_name"],
+        travel_source=str(o["travel_source"]),
         settings=settings,
         extra=o["extra"],
         warnings=tuple(str(w) for w in o["warnings"]),

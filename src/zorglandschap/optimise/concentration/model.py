@@ -162,6 +162,9 @@ class ConcentrationModel:
     state_name
         The site state the candidates were chosen on (e.g. ``2025`` or a scenario's name), for
         the result; ``custom`` by default.
+    travel_source
+        Where the travel minutes came from (``network``, or a user matrix's label), for the
+        result.
     warnings
         Warnings about the data (e.g. an old baseline), carried into the result.
     infeasible_hints
@@ -227,6 +230,7 @@ class ConcentrationModel:
         demand_level: str = "custom",
         beyond_limit: str = "error",
         state_name: str = "custom",
+        travel_source: str = "network",
         warnings: Sequence[str] = (),
         infeasible_hints: Sequence[str] = (),
         teams_today: Mapping[str, int] | None = None,

@@ -79,6 +79,8 @@ class ConcentrationResult:
     state_name
         The site state whose SEHs the eligibility rules used (``2025``, a scenario's name), or
         ``custom`` for a model built from explicit tables.
+    travel_source
+        Where the travel minutes came from: ``network`` or a user matrix's label.
     objective_kind
         ``travel`` or ``disruption`` (the round table's: disruption first, then travel).
     baseline
@@ -117,6 +119,7 @@ class ConcentrationResult:
     solve_log: tuple[str, ...] = ()
     settings: Settings = field(default=DEFAULT_SETTINGS, repr=False, compare=False)
     state_name: str = "custom"
+    travel_source: str = "network"
     objective_kind: str = "travel"
     baseline: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     movement: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
@@ -179,6 +182,7 @@ class ConcentrationResult:
             "objective_kind": self.objective_kind,
             "warnings": len(self.warnings),
             "state_name": self.state_name,
+            "travel_source": self.travel_source,
             **self.overall(),
         }
 
@@ -215,6 +219,7 @@ class ConcentrationResult:
             "solver": self.solver,
             "interventions": list(self.interventions),
             "demand_level": self.demand_level,
+            "travel_source": self.travel_source,
             "rounds": self.rounds,
             "variables": self.variables,
             "sites": self._offering_records(),
