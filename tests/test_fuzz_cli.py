@@ -42,7 +42,11 @@ CASES = [
     # a matrix file that is not there, not CSV/Parquet, or of an unknown profile; a unit
     # that is not one (or given without a matrix): refused before the data is read
     ("reach", "--matrix", st.text(min_size=1, max_size=12).filter(lambda t: t[0] != "-")),
-    ("concentrate --intervention pancreas", "--matrix", st.text(min_size=1, max_size=12).filter(lambda t: t[0] != "-")),
+    (
+        "concentrate --intervention pancreas",
+        "--matrix",
+        st.text(min_size=1, max_size=12).filter(lambda t: t[0] != "-"),
+    ),
     ("reach", "--matrix-unit", st.text(min_size=1, max_size=8).filter(lambda t: t[0] != "-")),
     ("spread", "--staff", st.sampled_from(["-1", "x", "1e30", "2.5"])),
     ("spread", "--share", not_a_number | negative | st.sampled_from(["1.5", "2"])),

@@ -251,9 +251,8 @@ def test_reach_of_a_population_scenario_counts_its_population(
 
 
 def test_the_map_takes_the_what_ifs_and_draws_before_after_on_a_year() -> None:
-    from zorglandschap.cli.figure import map_inputs
-
     from zorglandschap.cli.app import AccessOptions
+    from zorglandschap.cli.figure import map_inputs
 
     options = AccessOptions("2025", "seh", "nacht", close=["antonius-zh-sneek:night"])
     inputs = map_inputs(None, options, "roaz:ROAZ01", True)

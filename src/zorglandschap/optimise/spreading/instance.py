@@ -135,7 +135,7 @@ class StaffSpec:
 
     @classmethod
     def from_settings(cls, settings: Settings = DEFAULT_SETTINGS) -> StaffSpec:
-        """The staff of ``settings.spreading`` (TNO dashboard defaults; see settings.py)."""
+        """The staff of ``settings.spreading`` (TNO dashboard defaults; see settings/optimise.py)."""
         s = settings.spreading
         hours = dict(s.block_hours_per_week)
         return cls(
