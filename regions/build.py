@@ -564,8 +564,38 @@ def build_norms(src: Path) -> pd.DataFrame:
     return norms
 
 
+_AMSTERDAM_UMC_HPB = (
+    "https://amsterdamumc.org/en/research/institutes/cancer-center-amsterdam/news/"
+    "centralization-empowers-super-specialists-in-cancer-healthcare.htm"
+)
+#: Provider records this project adds to the curated table, each with its public source
+#: (PROVENANCE.md). Amsterdam UMC's third reorganisation wave (June 2021) centralised "all
+#: expertise and care of liver, gallbladder, and pancreatic disease (HPB)" at the De Boelelaan
+#: location (VUmc, TNO id 78): the AMC location (TNO id 4) stopped pancreatic and liver surgery.
+PROVIDER_ADDITIONS: tuple[dict[str, object], ...] = tuple(
+    {
+        "intervention": intervention,
+        "hospital_organisation": "Amsterdam UMC (location AMC, Meibergdreef)",
+        "location": "Amsterdam",
+        "year": "2021",
+        "annual_volume": float("nan"),
+        "source": _AMSTERDAM_UMC_HPB,
+        "confidence": "confirmed",
+        "record_type": "decision_stop",
+        "tno_id_2022": "4",
+        "notes": (
+            "Added by regions/build.py: in June 2021 Amsterdam UMC centralised all liver, "
+            "gallbladder and pancreatic (HPB) surgery at the De Boelelaan location (VUmc); the "
+            "AMC location stopped."
+        ),
+    }
+    for intervention in ("Pancreatic resection (all types)", "Liver resection")
+)
+
+
 def build_providers(src: Path, sites: pd.DataFrame) -> pd.DataFrame:
     providers = pd.read_csv(src / "curated/complex_care_providers.csv", dtype={"tno_id_2022": str})
+    providers = pd.concat([providers, pd.DataFrame(list(PROVIDER_ADDITIONS))], ignore_index=True)
     site_by_tno = dict(zip(sites["tno_id"].astype(str), sites["site_id"], strict=True))
 
     def to_sites(value: object) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -91,10 +93,12 @@ def test_record_year() -> None:
 
 def test_pancreas_baseline_is_the_15_centres(netherlands: Landscape) -> None:
     b = baseline_providers(netherlands, PD)
-    # 15 centres (IKNL 2021); Amsterdam UMC counts at AMC and VUmc, Amphia (two Breda sites)
-    # cannot be placed, so 15 site rows: 13 organisations + 2 Amsterdam UMC locations
-    assert len(b) == 15
-    assert {"amc-amsterdam", "vu-mc-amsterdam", "isala-zwolle"} <= set(b["site_id"])
+    # 15 centres (IKNL 2021); Amsterdam UMC operates at De Boelelaan (VUmc) since its HPB
+    # surgery was centralised there in June 2021 (regions/build.py PROVIDER_ADDITIONS), and
+    # Amphia (two Breda sites) cannot be placed: 14 site rows
+    assert len(b) == 14
+    assert {"vu-mc-amsterdam", "isala-zwolle"} <= set(b["site_id"])
+    assert "amc-amsterdam" not in set(b["site_id"])
     assert "reinier-de-graaf-gasthuis-delft" not in set(b["site_id"])  # 2013 only
     assert b.set_index("site_id").at["radboudumc-nijmegen", "volume"] == 58.0
     assert any("Amphia" in u for u in unmapped_providers(netherlands, PD))
@@ -106,3 +110,30 @@ def test_old_records_fall_outside_the_window(netherlands: Landscape) -> None:
     wide = baseline_providers(netherlands, "oesophagectomy-for-cancer", since=2000)
     assert "antonius-zh-sneek" not in set(default["site_id"])
     assert "antonius-zh-sneek" in set(wide["site_id"])
+
+
+def test_an_organisation_level_record_does_not_reopen_a_location_that_stopped(
+    netherlands: Landscape,
+) -> None:
+    """Amsterdam UMC moved liver surgery to De Boelelaan (VUmc) in 2021; kanker.nl's 2024
+    record names only the organisation, so it counts at VUmc and not at AMC. A record for the
+    location itself after the decision would reopen it."""
+    liver = "liver-resection"
+    sites = set(baseline_providers(netherlands, liver)["site_id"])
+    assert "vu-mc-amsterdam" in sites and "amc-amsterdam" not in sites
+    later = pd.DataFrame(
+        [
+            {
+                **netherlands.providers.iloc[0].to_dict(),
+                "intervention": "Liver resection",
+                "site_ids": "amc-amsterdam",
+                "year": "2024",
+                "record_type": "provider_listed",
+                "annual_volume": float("nan"),
+            }
+        ]
+    )
+    reopened = dataclasses.replace(
+        netherlands, providers=pd.concat([netherlands.providers, later], ignore_index=True)
+    )
+    assert "amc-amsterdam" in set(baseline_providers(reopened, liver)["site_id"])

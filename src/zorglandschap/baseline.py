@@ -9,7 +9,10 @@ record types. This module turns them into a baseline per intervention id:
   ended ("2016-") or undated, count as *offers today*; a later ``decision_stop`` for the same
   site removes it;
 * a record naming several locations of one organisation (e.g. Amsterdam UMC: AMC and VUmc)
-  counts at each of them — stated in the ``note`` column;
+  counts at each of them — stated in the ``note`` column — except at a location with a decision
+  to stop: an organisation-level record does not say the care came back to that location
+  (Amsterdam UMC moved its HPB surgery to the De Boelelaan location in 2021; its 2024
+  organisation-level liver record does not reopen the AMC location);
 * records without a site id (ambiguous location, e.g. Amphia's two Breda sites) are reported in
   :func:`unmapped_providers`, never guessed;
 * known volumes are the most recent ``annual_volume`` for that site and intervention family, with
@@ -181,8 +184,9 @@ def baseline_providers(
     for sid in sorted(evidence.offers):
         offer = evidence.offers[sid]
         year = offer["record_year"]
-        if sid in evidence.stops and (year is None or evidence.stops[sid] >= int(year)):
-            continue  # a decision to stop at or after the latest offer
+        shared = offer.pop("shared")
+        if sid in evidence.stops and (year is None or shared or evidence.stops[sid] >= int(year)):
+            continue  # a decision to stop at or after the latest offer, or any organisation-level one
         vyear, volume, source = evidence.volumes.get(sid, (0, float("nan"), ""))
         rows.append(
             {**offer, "volume": volume, "volume_year": vyear or None, "volume_source": source}
@@ -210,13 +214,22 @@ def _weigh(evidence: _Evidence, r: Any, sid: str, *, shared: bool, start: int) -
     note = "organisation-level record counted at each listed location" if shared else ""
     if year is None:
         note = (note + "; " if note else "") + "undated record"
-    previous_offer = evidence.offers.get(sid)
-    if previous_offer is None or (year or 0) > int(previous_offer["record_year"] or 0):
+    latest = evidence.offers.get(sid)
+    newer = latest is None or (year or 0) > int(latest["record_year"] or 0)
+    # of the same year, a record of the location itself says more than the organisation's
+    own = (
+        latest is not None
+        and (year or 0) == int(latest["record_year"] or 0)
+        and bool(latest["shared"])
+        and not shared
+    )
+    if newer or own:
         evidence.offers[sid] = {
             "site_id": sid,
             "record_year": year,
             "confidence": str(r.confidence),
             "note": note,
+            "shared": shared,
         }
 
 
