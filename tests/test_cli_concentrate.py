@@ -202,6 +202,7 @@ def test_min_sites_needs_new_teams_allow_new_lets_them_start() -> None:
     out = json.loads(done.stdout)
     assert out["status"] == "infeasible"
     assert any("--allow-new" in line for line in out["diagnosis"])
+    assert any("only 14 sites are candidates" in line for line in out["diagnosis"])
     # ... but with new teams at hospitals with a 24/7 SEH. Two start: with them Goes and Den
     # Helder come within 90 minutes of a candidate, so the limit holds for their patients too
     # (on today's providers they are beyond it, exempt and named in the diagnosis)

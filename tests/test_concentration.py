@@ -171,6 +171,12 @@ def test_site_count_bounds() -> None:
     bad = tiny(15, min_sites=3).solve()
     assert bad.status == "infeasible"
     assert any("need at least 3 site(s)" in d for d in bad.diagnosis)
+    # three sites asked of two candidates: the counting check names both numbers
+    two = tiny(5, min_sites=3, eligible=["A", "B"]).solve()
+    assert two.status == "infeasible"
+    assert any(
+        "at least 3 sites are asked, but only 2 sites are candidates" in d for d in two.diagnosis
+    )
 
 
 def test_capacity() -> None:

@@ -73,6 +73,13 @@ def presolve_checks(
         problems += _regions(block, spec, site_region, region_label, t_txt)
         problems += _site_counts(block, spec, need_sites)
     problems += _shared_forced(blocks, specs, share_groups, site_names)
+    for p, spec in specs.items():
+        eligible = len(candidates.get(p, ()))
+        if spec.min_sites is not None and spec.min_sites > eligible:
+            problems.append(
+                f"{p}: at least {spec.min_sites} sites are asked, but only {eligible} sites "
+                f"are candidates; ask for at most {eligible} sites, or widen the candidates."
+            )
     return problems
 
 
