@@ -354,3 +354,39 @@ def test_every_command_that_takes_a_matrix_refuses_a_bad_one_with_exit_2(
     assert code == 2, err
     assert "Traceback" not in err
     assert "bad.csv" in flat and "pc4:9713" in flat and "more than once" in flat
+
+
+@pytest.mark.slow
+def test_spread_on_the_networks_own_matrices_gives_the_networks_plan(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """spread asks ambulance minutes (the composite) and car minutes PC4 → site and site →
+    site (the receiving SEHs): a one-profile file is refused, naming what is missing; the
+    two exports give the network's plan, and the written scenario carries them."""
+    amb, car = tmp_path / "amb.csv", tmp_path / "car.csv"
+    for profile, path in (("ambulance", amb), ("car", car)):
+        code, _, err = run_cli(
+            ["travel", "export", "--profile", profile, "--out", str(path)], monkeypatch, capsys
+        )
+        assert code == 0, err
+    code, _, err = run_cli(
+        ["spread", "--region", "ROAZ05", "--matrix", str(amb)], monkeypatch, capsys
+    )
+    flat = " ".join(err.split())
+    assert code == 2 and "on the other side only" in flat and "travel export --profile car" in flat
+    ask = ["spread", "--region", "ROAZ05", "--json"]
+    code, plain, _ = run_cli(ask, monkeypatch, capsys)
+    written = tmp_path / "plan.toml"
+    mine_args = [*ask, "--matrix", f"ambulance={amb}", "--matrix", f"car={car}"]
+    code_m, mine, err = run_cli([*mine_args, "--write-scenario", str(written)], monkeypatch, capsys)
+    assert code == code_m == 0, err
+    a, b = json.loads(plain), json.loads(mine)
+    assert a["changed_sites"] == b["changed_sites"] and a["beyond"] == b["beyond"]
+    assert {s["site_id"] for s in b["changed_sites"]} == {
+        "bovenij-zh-amsterdam",
+        "zaans-mc-zaandam",
+    }
+    assert (
+        f'matrix = {{ambulance = "{amb.resolve()}", car = "{car.resolve()}"}}'
+        in written.read_text()
+    )

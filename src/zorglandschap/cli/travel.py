@@ -146,6 +146,6 @@ def travel_export_command(
 
     save_written(write, out)
     console.print(
-        f"wrote {out}: {frame.shape[0]:,} PC4 rows × {frame.shape[1]:,} columns of {profile} "
+        f"wrote {out}: {frame.shape[0]:,} rows × {frame.shape[1]:,} columns of {profile} "
         f"minutes (regime {settings.travel.regime})."
     )

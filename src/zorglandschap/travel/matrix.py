@@ -255,7 +255,8 @@ def network_matrix(
 ) -> pd.DataFrame:
     """The default network's minutes in the user-matrix format (``--matrix``): a row per PC4
     (bare codes), a column per site (bare ids) and, for the ambulance, a column per post
-    (``post:<post_id>``: its minutes to each PC4).
+    (``post:<post_id>``: its minutes to each PC4); for the car, a row per site too
+    (``site:<site_id>``: site → site minutes, which ``spread`` asks for the receiving SEHs).
 
     The ambulance minutes are driven at the regime's speed factor, so that the file read back
     with ``--matrix`` gives the network's figures in that regime (a user matrix is used as
@@ -267,6 +268,9 @@ def network_matrix(
     >>> utrecht = load_landscape().extract(roaz="ROAZ08")
     >>> m = network_matrix(utrecht, cache=False)
     >>> m.shape == (len(utrecht.pc4), len(utrecht.sites) + len(utrecht.posts))
+    True
+    >>> network_matrix(utrecht, "car", cache=False).shape == (
+    ...     len(utrecht.pc4) + len(utrecht.sites), len(utrecht.sites))
     True
     """
     check_profile(profile)
@@ -285,6 +289,13 @@ def network_matrix(
         posts = from_post.T.reindex(to_site.index)
         posts.columns = [f"post:{p}" for p in posts.columns]
         frame = pd.concat([frame, posts], axis=1)
+    else:
+        sites = [f"site:{s}" for s in frame.columns]
+        between = travel_matrix(
+            _source(landscape, drive, None), sites, sites, profile=profile, cache=cache,
+            cache_dir=cache_dir,
+        )  # fmt: skip
+        frame = pd.concat([frame, pd.DataFrame(between, index=sites, columns=frame.columns)])
     frame.index.name = "pc4"
     frame.columns.name = None
     return frame

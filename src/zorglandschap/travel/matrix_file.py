@@ -275,16 +275,26 @@ class MatrixFileSource:
                 continue
             shown = []
             for node in of_kind[:_SHOWN]:
-                close = difflib.get_close_matches(node, unused, n=1, cutoff=0.8)
+                close = (
+                    [] if node in rows | cols else difflib.get_close_matches(node, unused, 1, 0.8)
+                )
                 shown.append(f"{node} (the file has {close[0]})" if close else node)
             parts.append(
                 f"{len(of_kind):,} {kind} id(s), e.g. {', '.join(shown)} — it needs "
                 f"{_KIND_HINTS[kind]}"
             )
+        both_ways = sorted(set(missing) & (rows | cols))
+        axis = (
+            f" {len(both_ways):,} of them are in the file on the other side only: this question "
+            "asks their minutes in both directions (e.g. site → site), so give them as rows too "
+            "(`zorglandschap travel export --profile car` writes such a file)."
+            if both_ways
+            else ""
+        )
         return (
             f"The matrix file {self._path(profile)} ({profile} minutes) lacks "
             f"{'; and '.join(parts)}. Asked: {len(origins):,} origins × "
-            f"{len(destinations):,} destinations."
+            f"{len(destinations):,} destinations.{axis}"
         )
 
 
