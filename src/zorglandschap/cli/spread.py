@@ -12,7 +12,7 @@ from rich.table import Table
 from zorglandschap.checks import Count, Gap, Minutes, Seconds, Share, check_value
 from zorglandschap.cli.app import JsonOption, RegionsOption, SitesOption, app, console
 from zorglandschap.errors import EXIT_NO_PLAN, OutputError, ScenarioError
-from zorglandschap.vocab import SOLVER_NAMES, TIME_BLOCKS
+from zorglandschap.vocab import BLOCK_ALIASES, SOLVER_NAMES, TIME_BLOCKS, TimeBlock, unalias
 
 if TYPE_CHECKING:
     from zorglandschap.landscape import Landscape
@@ -27,7 +27,11 @@ RegionOption = Annotated[
 ]
 BlocksOption = Annotated[
     list[str] | None,
-    typer.Option("--block", help="Block the plan decides (repeat; default night)."),
+    typer.Option(
+        "--block",
+        help="Block the plan decides: day, evening, night, weekend (or dag, avond, nacht); "
+        "repeat it or give several with commas (--block avond,nacht); default night.",
+    ),
 ]
 KeepOption = Annotated[
     bool,
@@ -178,12 +182,7 @@ def _question(  # noqa: PLR0913 - one argument per flag
     from zorglandschap.optimise.spreading import SpreadingQuestion
     from zorglandschap.optimise.spreading.terms import OBJECTIVES
 
-    blocks = block or ["night"]
-    for b in blocks:
-        if b not in TIME_BLOCKS:
-            raise ScenarioError(
-                f"--block: unknown time block {b!r}; valid: {', '.join(TIME_BLOCKS)}."
-            )
+    blocks = _blocks(block)
     if objective not in OBJECTIVES:
         raise ScenarioError(f"--objective: got {objective!r}; valid: {', '.join(OBJECTIVES)}.")
     if staff is not None:
@@ -204,7 +203,7 @@ def _question(  # noqa: PLR0913 - one argument per flag
     try:
         return SpreadingQuestion(
             region=region,
-            blocks=blocks,  # type: ignore[arg-type]
+            blocks=blocks,
             coverage=coverage,  # type: ignore[arg-type]
             share=share,
             objective=objective,
@@ -217,6 +216,20 @@ def _question(  # noqa: PLR0913 - one argument per flag
         )
     except ValidationError as exc:
         raise ScenarioError(f"spread: {exc.errors()[0]['msg']}.") from None
+
+
+def _blocks(given: list[str] | None) -> list[TimeBlock]:
+    """The blocks ``--block`` names (repeated or comma-separated; Dutch names taken), in the
+    order given, each once; default the night."""
+    words = [w.strip() for text in given or ["night"] for w in text.split(",")]
+    blocks: list[TimeBlock] = []
+    for word in words:
+        block = unalias(word, BLOCK_ALIASES)
+        if block not in TIME_BLOCKS:
+            valid = ", ".join([*TIME_BLOCKS, *(a for a in BLOCK_ALIASES if a not in TIME_BLOCKS)])
+            raise ScenarioError(f"--block: unknown time block {word!r}; valid: {valid}.")
+        blocks += [b for b in TIME_BLOCKS if b == block and b not in blocks]
+    return blocks
 
 
 def _scenario_question(landscape: Landscape, path: Path | None) -> SpreadingQuestion:
