@@ -104,7 +104,7 @@ def test_result_contract_and_csv(utrecht: Landscape, tmp_path: Path) -> None:
         spreading_instance(utrecht, baseline_state(utrecht, 2025), q), q
     ).solve()
     tables = result.tables()
-    assert set(tables) == {"sites", "regions", "moved", "receiving", "staff"}
+    assert set(tables) == {"blocks", "sites", "regions", "moved", "receiving", "staff"}
     assert len(tables["sites"]) == len(result.instance.sites)
     regions = tables["regions"].query("region == 'ROAZ08' and block == 'night'").iloc[0]
     assert regions["open_today"] == 5 and regions["open_plan"] == 2
