@@ -88,7 +88,11 @@ def test_the_plan_closes_bovenij_and_zaans_mc_at_night_with_its_staff(
     ]
     night = {r["block"]: r for r in spreading_run.summary()["spreading"]["blocks"]}["night"]
     # 11 of ROAZ05's 12 SEHs take ambulances at night today (Amstelland has limited hours)
-    assert (night["sehs_today"], night["sehs_plan"], night["sehs_change"]) == (11, 9, -2)
+    assert (night["open_sehs_today"], night["open_sehs_plan"], night["open_sehs_change"]) == (
+        11,
+        9,
+        -2,
+    )
     assert night["beyond_plan"] == night["beyond_today"] == 42_485  # nobody newly beyond
     # staff on duty at night: an open SEH 1 physician + 2 nurses, a closed one 1 + 1:
     # today 11 x 3 + 1 x 2 = 35, with the plan 9 x 3 + 3 x 2 = 33; x 63 night hours a week

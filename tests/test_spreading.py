@@ -179,13 +179,17 @@ def test_the_blocks_table_counts_sehs_staff_and_staff_hours_in_the_scope() -> No
     result = SpreadingModel(instance, SpreadingQuestion(region="R1")).solve()
     blocks = result.tables()["blocks"].set_index("block")
     night = blocks.loc["night"]
-    assert (night["sehs_today"], night["sehs_plan"], night["sehs_change"]) == (3, 2, -1)
+    assert (night["open_sehs_today"], night["open_sehs_plan"], night["open_sehs_change"]) == (
+        3,
+        2,
+        -1,
+    )
     assert (night["staff_today"], night["staff_plan"]) == (pytest.approx(9), pytest.approx(8))
     assert night["staff_hours_today"] == pytest.approx(9 * 63)
     assert night["staff_hours_change"] == pytest.approx(-63)
     assert night["beyond_plan"] == night["beyond_today"] == 0
     # the other blocks are not decided: the same today and with the plan
-    assert blocks.loc["day", "staff_hours_change"] == 0 and blocks.loc["day", "sehs_plan"] == 3
+    assert blocks.loc["day", "staff_hours_change"] == 0 and blocks.loc["day", "open_sehs_plan"] == 3
     hours = result.summary()["staff_hours"]["night"]
     assert (hours["today"], hours["plan"]) == (pytest.approx(567), pytest.approx(504))
 

@@ -149,7 +149,7 @@ def _spreading_lines(run: ScenarioRun) -> list[str]:
     for row in plan["blocks"]:
         if row["block"] in plan["decided_blocks"]:
             lines.append(
-                f"  {row['block']}: SEHs {row['sehs_today']:.0f} → {row['sehs_plan']:.0f}, beyond "
+                f"  {row['block']}: SEHs {row['open_sehs_today']:.0f} → {row['open_sehs_plan']:.0f}, beyond "
                 f"{row['beyond_today']:,.0f} → {row['beyond_plan']:,.0f}, staff-hours a week "
                 f"{row['staff_hours_today']:,.0f} → {row['staff_hours_plan']:,.0f}"
             )

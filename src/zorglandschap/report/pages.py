@@ -376,6 +376,8 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
     if "blocks" in tables:
         shown.append(_side_by_side(tables["blocks"], ["service", "block"], "Reach per time block"))
     for layer in comparison.by:
+        if f"regions_{layer}" not in tables:
+            continue  # no reach asked (e.g. scenarios asking [spreading] alone)
         frame = tables[f"regions_{layer}"]
         keys = ["service", "block", layer]
         note = ""
@@ -396,6 +398,17 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
                 ["intervention"],
                 "Concentration per intervention",
                 note="Against the baseline's plan, or (without one) today's providers: sites only.",
+            )
+        )
+    if "spreading" in tables:
+        shown.append(
+            _side_by_side(
+                tables["spreading"],
+                ["scope", "block"],
+                "Spreading plans per block",
+                note="SEHs taking ambulances in the scope (at night: the 24/7 SEHs), staff-hours "
+                "a week on the scope's SEHs, people beyond the norm in the scope; against the "
+                "baseline's plan when it decides the same scope, else its SEHs as they are.",
             )
         )
     base = comparison.baseline

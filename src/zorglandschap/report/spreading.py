@@ -24,23 +24,32 @@ from zorglandschap.result import json_records
 from zorglandschap.vocab import TIME_BLOCKS
 
 if TYPE_CHECKING:
-    from zorglandschap.optimise.spreading import SpreadingResult
+    from zorglandschap.landscape import Landscape
+    from zorglandschap.landscape.state import SiteState
+    from zorglandschap.optimise.spreading import SpreadingQuestion, SpreadingResult
     from zorglandschap.settings import Settings
 
 __all__ = [
+    "COMPARED",
     "SPREADING_TABLES",
+    "plan_figures",
+    "scope_name",
     "spreading_assumption",
     "spreading_cards",
     "spreading_demand",
     "spreading_section",
     "spreading_summary",
     "spreading_tables",
+    "today_figures",
 ]
 
 #: The spreading tables of a run, by their names in the run (``spreading_<table>``).
 SPREADING_TABLES: tuple[str, ...] = tuple(
     f"spreading_{name}" for name in ("blocks", "sites", "regions", "moved", "receiving", "staff")
 )
+#: The figures a comparison puts side by side per block (``spreading_blocks`` columns
+#: ``<figure>_today`` / ``<figure>_plan``), with the decimals of a difference.
+COMPARED: dict[str, int] = {"open_sehs": 0, "staff_hours": 1, "beyond": 0}
 #: What a site is in a block, in the report's words.
 _WORDS = {"seh": "SEH", "closed": "closed", "spoedpost": "spoedpost"}
 
@@ -70,9 +79,35 @@ def spreading_demand(result: SpreadingResult) -> pd.DataFrame:
     return frame
 
 
-def _scope(result: SpreadingResult) -> str:
+def scope_name(result: SpreadingResult) -> str:
+    """The region the plan decides, with its name (``ROAZ05 Noordwest``), or the Netherlands."""
     region = result.question.region
     return result.instance.region_name(region) if region else "the Netherlands"
+
+
+def _figures(blocks: pd.DataFrame, when: str) -> dict[str, dict[str, Any]]:
+    return {
+        str(row["block"]): {key: row[f"{key}_{when}"] for key in COMPARED}
+        for row in json_records(blocks)
+    }
+
+
+def plan_figures(result: SpreadingResult) -> dict[str, dict[str, Any]]:
+    """Block → the :data:`COMPARED` figures with the plan (None without a plan)."""
+    return _figures(result.tables()["blocks"], "plan")
+
+
+def today_figures(
+    landscape: Landscape, question: SpreadingQuestion, *, state: SiteState, settings: Settings
+) -> dict[str, dict[str, Any]]:
+    """Block → the :data:`COMPARED` figures of ``state``'s SEHs as they are, in the scope of
+    ``question`` (a comparison's baseline that asks no plan of its own)."""
+    from zorglandschap.optimise.spreading import baseline_plan, evaluate, spreading_instance
+    from zorglandschap.optimise.spreading.tables import blocks_table
+
+    instance = spreading_instance(landscape, state, question, settings=settings)
+    today = evaluate(instance, baseline_plan(instance))
+    return _figures(blocks_table(instance, today, None), "today")
 
 
 def spreading_summary(result: SpreadingResult) -> dict[str, Any]:
@@ -84,7 +119,7 @@ def spreading_summary(result: SpreadingResult) -> dict[str, Any]:
         "status": s["status"],
         "gap": s["gap"],
         "scope": s["scope"],
-        "scope_name": _scope(result),
+        "scope_name": scope_name(result),
         "decided_blocks": s["decided_blocks"],
         "blocks": json_records(result.tables()["blocks"]),
         "changed_sites": s["changed_sites"],
@@ -145,7 +180,7 @@ def _staff_rows(result: SpreadingResult) -> pd.DataFrame:
 def _line(result: SpreadingResult) -> str:
     s = result.summary()
     gap = "n/a" if s["gap"] is None else f"{100 * s['gap']:.3f} %"
-    scope = _scope(result)
+    scope = scope_name(result)
     parts = [f"{s['status']} (gap {gap}), deciding {', '.join(s['decided_blocks'])} in {scope}"]
     if result.has_plan:
         for block in s["decided_blocks"]:
@@ -170,9 +205,9 @@ def _plan_tables(result: SpreadingResult) -> list[HtmlTable]:
             title="Per block: today and with the plan",
             columns={
                 "block": "block",
-                "sehs_today": "SEHs today",
-                "sehs_plan": "plan",
-                "sehs_change": "Δ SEHs",
+                "open_sehs_today": "SEHs today",
+                "open_sehs_plan": "plan",
+                "open_sehs_change": "Δ SEHs",
                 "beyond_today": "beyond norm today",
                 "beyond_plan": "plan",
                 "beyond_change": "Δ beyond",
@@ -247,7 +282,7 @@ def spreading_section(result: SpreadingResult) -> dict[str, Any]:
     """The report's section: a line, the diagnosis, and the tables per block, per site,
     staff per region, receiving SEHs and travel per region."""
     return {
-        "title": f"Spreading: {_scope(result)}, {', '.join(result.question.decided)}",
+        "title": f"Spreading: {scope_name(result)}, {', '.join(result.question.decided)}",
         "line": _line(result),
         "diagnosis": list(result.diagnosis),
         "notes": list(result.notes),
@@ -272,7 +307,7 @@ def spreading_cards(result: SpreadingResult) -> list[dict[str, str]]:
             detail = f"{sehs['today']} today; {s['status']}: no plan (see the diagnosis)"
         cards.append(
             {
-                "label": f"Spreading, {_scope(result)}: SEHs taking ambulances, {block}",
+                "label": f"Spreading, {scope_name(result)}: SEHs taking ambulances, {block}",
                 "value": "–" if sehs["plan"] is None else str(sehs["plan"]),
                 "detail": detail,
             }

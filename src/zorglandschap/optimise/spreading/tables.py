@@ -39,7 +39,7 @@ def _block_row(
         staff.loc[staff["region"].isin(regions) & (staff["block"] == block)]["staff"].sum()
     )
     return {
-        f"sehs_{label}": int(evaluation.plan.open[decided, h].sum()),
+        f"open_sehs_{label}": int(evaluation.plan.open[decided, h].sum()),
         f"beyond_{label}": round(evaluation.beyond(block)),
         f"staff_{label}": on_duty,
         f"staff_hours_{label}": on_duty * instance.staff.block_hours[block],
@@ -62,7 +62,7 @@ def blocks_table(
             else {k.replace("_today", "_plan"): None for k in before}
         )
         row: dict[str, object] = {"block": block}
-        for key in ("sehs", "beyond", "staff", "staff_hours"):
+        for key in ("open_sehs", "beyond", "staff", "staff_hours"):
             one, two = before[f"{key}_today"], after[f"{key}_plan"]
             row |= {
                 f"{key}_today": one,
