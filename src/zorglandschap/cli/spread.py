@@ -141,18 +141,14 @@ def spread_command(
     )  # fmt: skip
     _check_solver_flags(solver, time_limit, gap)
     from zorglandschap.landscape import load_landscape
-    from zorglandschap.scenario import load_scenario
-    from zorglandschap.scenario.spreading import scenario_spreading_model, spreading_model
+    from zorglandschap.scenario.spreading import spreading_model
 
     landscape = load_landscape(regions)
-    if question is None:  # the scenario's [spreading] table: the path `run` takes too
-        assert scenario is not None
-        asked = load_scenario(scenario, landscape)
-        model = scenario_spreading_model(landscape, asked)
-        state, settings, source = asked.state, asked.settings, dict(asked.tables)
-    else:
-        state, settings, source = _state(landscape, sites)
-        model = spreading_model(landscape, question, state=state, settings=settings)
+    state, settings, source = _state(landscape, str(scenario) if scenario else sites)
+    if question is None:
+        question = _scenario_question(landscape, scenario)
+    # the one path from a question to a model (`run` builds a scenario's [spreading] so too)
+    model = spreading_model(landscape, question, state=state, settings=settings)
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         from zorglandschap.optimise.spreading.writers import write_csv
@@ -234,6 +230,19 @@ def _blocks(given: list[str] | None) -> list[TimeBlock]:
             raise ScenarioError(f"--block: unknown time block {word!r}; valid: {valid}.")
         blocks += [b for b in TIME_BLOCKS if b == block and b not in blocks]
     return blocks
+
+
+def _scenario_question(landscape: Landscape, path: Path | None) -> SpreadingQuestion:
+    """The ``[spreading]`` question of a scenario file (an error naming the file without one)."""
+    from zorglandschap.scenario import load_scenario
+
+    assert path is not None
+    asked = load_scenario(path, landscape).spreading
+    if asked is None:
+        raise ScenarioError(
+            f"{path} has no [spreading] table: add one (see docs/spreading.md) or ask with flags."
+        )
+    return asked
 
 
 def _check_solver_flags(solver: str, time_limit: float | None, gap: float | None) -> None:

@@ -53,6 +53,7 @@ from zorglandschap.report.spreading import COMPARED, plan_figures, scope_name, t
 from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.scenario import Scenario, load_scenario
 from zorglandschap.scenario.access import ReachQuestion
+from zorglandschap.scenario.spreading import scenario_travel
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 from zorglandschap.vocab import (
     BY_CHOICES,
@@ -327,6 +328,7 @@ def _spreading_today(
                 run.spreading.question,
                 state=base.scenario.state,
                 settings=base.settings,
+                source=scenario_travel(base.scenario),
             )
     return out
 

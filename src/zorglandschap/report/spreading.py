@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from zorglandschap.landscape.state import SiteState
     from zorglandschap.optimise.spreading import SpreadingQuestion, SpreadingResult
     from zorglandschap.settings import Settings
+    from zorglandschap.travel import MatrixSource
 
 __all__ = [
     "COMPARED",
@@ -98,14 +99,19 @@ def plan_figures(result: SpreadingResult) -> dict[str, dict[str, Any]]:
 
 
 def today_figures(
-    landscape: Landscape, question: SpreadingQuestion, *, state: SiteState, settings: Settings
+    landscape: Landscape,
+    question: SpreadingQuestion,
+    *,
+    state: SiteState,
+    settings: Settings,
+    source: MatrixSource | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Block → the :data:`COMPARED` figures of ``state``'s SEHs as they are, in the scope of
     ``question`` (a comparison's baseline that asks no plan of its own)."""
     from zorglandschap.optimise.spreading import baseline_plan, evaluate, spreading_instance
     from zorglandschap.optimise.spreading.tables import blocks_table
 
-    instance = spreading_instance(landscape, state, question, settings=settings)
+    instance = spreading_instance(landscape, state, question, settings=settings, source=source)
     today = evaluate(instance, baseline_plan(instance))
     return _figures(blocks_table(instance, today, None), "today")
 

@@ -29,8 +29,9 @@ if TYPE_CHECKING:
     from zorglandschap.landscape import Landscape
     from zorglandschap.landscape.state import SiteState
     from zorglandschap.scenario.format import Scenario
+    from zorglandschap.travel import MatrixSource
 
-__all__ = ["scenario_spreading_model", "spreading_model"]
+__all__ = ["scenario_spreading_model", "scenario_travel", "spreading_model"]
 
 
 def spreading_model(
@@ -39,10 +40,12 @@ def spreading_model(
     *,
     state: SiteState,
     settings: Settings = DEFAULT_SETTINGS,
+    source: MatrixSource | None = None,
 ) -> SpreadingModel:
     """The model of ``question`` on ``state``'s sites and ``settings`` (its instance built on
-    ``landscape``, population as in the data)."""
-    instance = spreading_instance(landscape, state, question, settings=settings)
+    ``landscape``, population as in the data; travel times from ``source``, a user matrix, or
+    the network)."""
+    instance = spreading_instance(landscape, state, question, settings=settings, source=source)
     return SpreadingModel(instance, question, settings=settings, state_name=state.name)
 
 
@@ -60,5 +63,16 @@ def scenario_spreading_model(landscape: Landscape, scenario: Scenario) -> Spread
             "docs/spreading.md), or ask `zorglandschap spread` with flags."
         )
     return spreading_model(
-        landscape, scenario.spreading, state=scenario.state, settings=scenario.settings
+        landscape,
+        scenario.spreading,
+        state=scenario.state,
+        settings=scenario.settings,
+        source=scenario_travel(scenario),
     )
+
+
+def scenario_travel(scenario: Scenario) -> MatrixSource | None:
+    """The scenario's own travel times (a user matrix of its ``matrix`` key), where the
+    scenario format has them; None: the network."""
+    travel: MatrixSource | None = getattr(scenario, "travel", None)
+    return travel
