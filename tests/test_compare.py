@@ -170,3 +170,74 @@ def test_cli_compare_prints_and_writes_the_differences(tmp_path: Path) -> None:
     assert night["Δ spoedpost-dirksland"] == 37_575
     assert (out / "report.html").exists() and (out / "compare.xlsx").exists()
     assert "Traceback" not in done.stderr
+
+
+KEEP = REPO / "scenarios" / "spreading-question-noordwest-night.toml"
+EIGHT = REPO / "scenarios" / "spreading-question-noordwest-night-staff-8.toml"
+
+
+def test_spreading_plans_are_compared_per_block_against_todays_sehs(
+    netherlands: Landscape,
+) -> None:
+    """Noordwest at night: keeping today's coverage needs 9 SEHs (BovenIJ and Zaans MC close);
+    staff for 8 closes Den Helder too, and 20,450 more people are beyond 45 minutes. Staff on
+    duty at night (open SEH 3, closed 2): 35 today, 33 and 32 with the plans; x 63 hours."""
+    c = compare_scenarios([KEEP, EIGHT], landscape=netherlands)
+    assert list(c.tables()) == ["spreading"]  # the files ask [spreading] alone: no reach
+    table = c.tables()["spreading"].set_index(["scope", "block", "indicator"])
+    keep, eight = "spreading-question-noordwest-night", "spreading-question-noordwest-night-staff-8"
+    night = table.loc["ROAZ05 Noordwest", "night"]
+    assert night.loc["open_sehs", ["2025", keep, f"Δ {keep}", eight, f"Δ {eight}"]].tolist() == [
+        11, 9, -2, 8, -3,
+    ]  # fmt: skip
+    assert night.loc["staff_hours", ["2025", keep, eight]].tolist() == [35 * 63, 33 * 63, 32 * 63]
+    assert night.loc["beyond", f"Δ {keep}"] == 0
+    assert night.loc["beyond", f"Δ {eight}"] == 20_450
+    # the other blocks are not decided: every plan keeps today's figures there
+    day = table.loc["ROAZ05 Noordwest", "day"]
+    assert (day[[f"Δ {keep}", f"Δ {eight}"]] == 0).all().all()
+    # a difference is the plan's figure against the baseline's SEHs as they are, each from its
+    # own run (these scenarios change no site, so the baseline is their own today)
+    run = c.runs[1].spreading
+    assert run is not None
+    blocks = run.tables()["blocks"].set_index("block")
+    assert night.loc["beyond", f"Δ {eight}"] == (
+        blocks.loc["night", "beyond_plan"] - blocks.loc["night", "beyond_today"]
+    )
+    assert c.summary()["spreading_status"] == {keep: "optimal", eight: "optimal"}
+
+
+def test_spreading_against_a_baseline_file_takes_its_plan(netherlands: Landscape) -> None:
+    c = compare_scenarios([EIGHT], baseline=str(KEEP), landscape=netherlands)
+    table = c.tables()["spreading"].set_index(["scope", "block", "indicator"])
+    label = "spreading-question-noordwest-night-staff-8"
+    row = table.loc[("ROAZ05 Noordwest", "night", "open_sehs")]
+    assert (row["spreading-question-noordwest-night"], row[label], row[f"Δ {label}"]) == (9, 8, -1)
+    assert c.spreading_today == {}  # the baseline's own plan is the reference
+
+
+def test_cli_compare_shows_the_spreading_plans_in_every_output(tmp_path: Path) -> None:
+    out = tmp_path / "cmp"
+    done = subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", "compare", str(KEEP), str(EIGHT)]
+        + ["--out", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Spreading plans per block" in done.stdout
+    assert "2,016 (-189)" in done.stdout and "62,935 (+20,450)" in done.stdout
+    csv = pd.read_csv(out / "spreading.csv")
+    assert set(csv["indicator"]) == {"open_sehs", "staff_hours", "beyond"}
+    payload = json.loads((out / "compare.json").read_text())
+    assert payload["tables"]["spreading"] == json.loads(csv.to_json(orient="records"))
+    sheet = openpyxl.load_workbook(out / "compare.xlsx")["spreading"]
+    assert [c.value for c in sheet[1]] == list(csv.columns)
+    page = (out / "report.html").read_text("utf-8")
+    assert "<h2>Spreading plans per block</h2>" in page and "2,016 (-189)" in page
+    opened = open_offline(page, out, size=(1300, 1600))
+    assert opened.probe["errors"] == []
+    assert "Traceback" not in done.stderr

@@ -49,7 +49,10 @@ def test_every_worked_scenario_is_tested_here() -> None:
     fast = {"seh-night-closure-sneek", "seh-night-closure-heerlen", "spoedpost-dirksland"}
     fast |= {"two-night-closures-friesland", "population-2026"}
     spreading = {"spreading-noordwest-night", "spreading-question-noordwest-night"}
-    assert shipped == fast | CONCENTRATION | spreading  # spreading: tests/test_spreading_*.py
+    spreading |= {"spreading-question-noordwest-night-staff-8"}
+    assert (
+        shipped == fast | CONCENTRATION | spreading
+    )  # tests/test_{spreading_*,run_spreading,compare}.py
 
 
 def test_sneek_closing_at_night_puts_5800_more_beyond_at_night_only(

@@ -170,6 +170,30 @@ def test_region_staff_limit_binds() -> None:
     assert staff.loc[("R1", "night", "nurse"), "today"] == pytest.approx(6.0)
 
 
+def test_the_blocks_table_counts_sehs_staff_and_staff_hours_in_the_scope() -> None:
+    """Region R1 alone (A, B, C), keep coverage with capacity: {A, C} at night (see
+    :func:`six_sites`). Staff at night: today 3 open x 3 = 9; with the plan 2 x 3 + 1 closed
+    x 2 = 8 people on duty; x 63 night hours a week: 567 -> 504 staff-hours. R2 and R3 are
+    outside the scope and not counted."""
+    instance = six_sites().scoped("R1")
+    result = SpreadingModel(instance, SpreadingQuestion(region="R1")).solve()
+    blocks = result.tables()["blocks"].set_index("block")
+    night = blocks.loc["night"]
+    assert (night["open_sehs_today"], night["open_sehs_plan"], night["open_sehs_change"]) == (
+        3,
+        2,
+        -1,
+    )
+    assert (night["staff_today"], night["staff_plan"]) == (pytest.approx(9), pytest.approx(8))
+    assert night["staff_hours_today"] == pytest.approx(9 * 63)
+    assert night["staff_hours_change"] == pytest.approx(-63)
+    assert night["beyond_plan"] == night["beyond_today"] == 0
+    # the other blocks are not decided: the same today and with the plan
+    assert blocks.loc["day", "staff_hours_change"] == 0 and blocks.loc["day", "open_sehs_plan"] == 3
+    hours = result.summary()["staff_hours"]["night"]
+    assert (hours["today"], hours["plan"]) == (pytest.approx(567), pytest.approx(504))
+
+
 def test_impossible_staff_limit_gives_a_plain_diagnosis() -> None:
     """Four nurses on duty in R1 at night allow one open SEH (2 + 1 + 1), but capacity needs
     two (5 nurses): no plan; the diagnosis names R1, night and one nurse short."""

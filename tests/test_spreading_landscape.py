@@ -104,7 +104,7 @@ def test_result_contract_and_csv(utrecht: Landscape, tmp_path: Path) -> None:
         spreading_instance(utrecht, baseline_state(utrecht, 2025), q), q
     ).solve()
     tables = result.tables()
-    assert set(tables) == {"sites", "regions", "moved", "receiving", "staff"}
+    assert set(tables) == {"blocks", "sites", "regions", "moved", "receiving", "staff"}
     assert len(tables["sites"]) == len(result.instance.sites)
     regions = tables["regions"].query("region == 'ROAZ08' and block == 'night'").iloc[0]
     assert regions["open_today"] == 5 and regions["open_plan"] == 2
@@ -160,7 +160,8 @@ def test_cli_impossible_staff_limit_exits_1_with_a_diagnosis() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--block", "nacht"], "--block: unknown time block 'nacht'"),
+        (["--block", "middag"], "--block: unknown time block 'middag'; valid: day, evening"),
+        (["--block", "night,"], "--block: unknown time block ''"),
         (["--staff", "-1"], "--staff: got -1"),
         (["--share", "1.5"], "--share: got 1.5"),
         (["--share", "0.99", "--staff", "2"], "--share asks its own coverage rule"),
@@ -177,12 +178,38 @@ def test_cli_bad_input_is_one_line_with_exit_2(args: list[str], message: str) ->
 
 def test_cli_bad_input_from_the_shell() -> None:
     completed = subprocess.run(
-        [sys.executable, "-m", "zorglandschap.cli", "spread", "--block", "nacht"],
+        [sys.executable, "-m", "zorglandschap.cli", "spread", "--block", "avond,middag"],
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert completed.returncode == 2
-    assert "--block: unknown time block 'nacht'" in completed.stderr
+    assert "--block: unknown time block 'middag'" in completed.stderr
+    assert "nacht" in completed.stderr  # the valid words name the Dutch ones too
     assert "Traceback" not in completed.stderr
+
+
+def _spread_json(*args: str) -> dict[str, object]:
+    """``spread ... --json`` through the real entry point, without its timing."""
+    completed = subprocess.run(
+        [sys.executable, "-m", "zorglandschap.cli", "spread", *args, "--json"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert completed.returncode == 0, completed.stderr
+    payload = json.loads(completed.stdout)
+    payload.pop("timing")
+    return payload
+
+
+def test_cli_block_takes_the_dutch_names_repeated_and_with_commas() -> None:
+    """``--block nacht`` is ``--block night``; ``--block avond,nacht`` and ``--block avond
+    --block Nacht`` are ``--block evening --block night`` (as reach takes them)."""
+    night = _spread_json("--region", "ROAZ08", "--block", "night")
+    assert _spread_json("--region", "ROAZ08", "--block", "nacht") == night
+    assert night["decided_blocks"] == ["night"]
+    both = _spread_json("--region", "ROAZ08", "--block", "evening", "--block", "night")
+    assert both["decided_blocks"] == ["evening", "night"]
+    assert _spread_json("--region", "ROAZ08", "--block", "avond,nacht") == both
+    assert _spread_json("--region", "ROAZ08", "--block", "Nacht", "--block", "avond") == both
+    assert _spread_json("--region", "ROAZ08", "--block", "avond, avond,nacht") == both
 
 
 def test_the_shipped_worked_scenario_is_the_models_plan(netherlands: Landscape) -> None:

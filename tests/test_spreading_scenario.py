@@ -44,6 +44,16 @@ def test_flags_beside_the_scenario_are_refused_and_a_file_without_the_table_is_n
     missing = _spread("--scenario", str(plain))
     assert missing.returncode == 2 and "has no [spreading] table" in missing.stderr
     wrong = tmp_path / "wrong.toml"
-    wrong.write_text('name = "x"\n[spreading]\nblocks = ["nacht"]\n', encoding="utf-8")
+    wrong.write_text('name = "x"\n[spreading]\nblocks = ["middag"]\n', encoding="utf-8")
     refused = _spread("--scenario", str(wrong))
     assert refused.returncode == 2 and "spreading.blocks[0]" in refused.stderr
+
+
+def test_the_scenario_table_takes_the_dutch_block_names(tmp_path: Path) -> None:
+    dutch = tmp_path / "dutch.toml"
+    dutch.write_text(QUESTION.read_text(encoding="utf-8").replace('["night"]', '["nacht"]'))
+    assert '["nacht"]' in dutch.read_text()
+    from_dutch = _spread("--scenario", str(dutch), "--json")
+    from_file = _spread("--scenario", str(QUESTION), "--json")
+    assert from_dutch.returncode == from_file.returncode == 0, from_dutch.stderr
+    assert _plan(from_dutch.stdout) == _plan(from_file.stdout)

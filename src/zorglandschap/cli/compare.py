@@ -17,6 +17,8 @@ from zorglandschap.cli.run import cell, print_files, progress_display
 if TYPE_CHECKING:
     import pandas as pd
 
+    from zorglandschap.report.compare import Comparison
+
 __all__ = ["compare_command"]
 
 #: Rows of a per-municipality table printed (the files hold all).
@@ -73,6 +75,49 @@ def _default_out(paths: list[Path]) -> Path:
     return Path("results") / ("compare-" + re.sub(r"[^A-Za-z0-9._-]+", "-", stems))[:120]
 
 
+def _print_tables(comparison: Comparison) -> None:
+    """The comparison's tables, side by side, for the terminal."""
+    tables = comparison.tables()
+    if "blocks" in tables:
+        console.print(
+            _printed(tables["blocks"], ["service", "block"], "Per time block", changed_only=False)
+        )
+    for layer in comparison.by:
+        if f"regions_{layer}" not in tables:
+            continue  # no reach asked (e.g. scenarios asking [spreading] alone)
+        keys = ["service", "block", layer]
+        console.print(
+            _printed(
+                tables[f"regions_{layer}"],
+                keys,
+                f"Per {layer}",
+                changed_only=True,
+                indicators=("beyond", "mean_minutes"),
+            )
+        )
+    if "interventions" in tables:
+        console.print(
+            _printed(
+                tables["interventions"], ["intervention"], "Per intervention", changed_only=False
+            )
+        )
+    if "spreading" in tables:
+        console.print(
+            _printed(
+                tables["spreading"],
+                ["scope", "block"],
+                "Spreading plans per block (SEHs taking ambulances, staff-hours a week, beyond)",
+                changed_only=False,
+            )
+        )
+        status = comparison.summary()["spreading_status"]
+        console.print(
+            "Spreading plans: " + ", ".join(f"{escape(k)} {v}" for k, v in status.items()),
+            highlight=False,
+            soft_wrap=True,
+        )
+
+
 @app.command("compare")
 def compare_command(
     scenarios: Annotated[
@@ -118,26 +163,5 @@ def compare_command(
         f"[bold]{escape(comparison.baseline_label)}[/] (Δ = scenario − baseline).",
         highlight=False,
     )
-    tables = comparison.tables()
-    if "blocks" in tables:
-        console.print(
-            _printed(tables["blocks"], ["service", "block"], "Per time block", changed_only=False)
-        )
-    for layer in comparison.by:
-        keys = ["service", "block", layer]
-        console.print(
-            _printed(
-                tables[f"regions_{layer}"],
-                keys,
-                f"Per {layer}",
-                changed_only=True,
-                indicators=("beyond", "mean_minutes"),
-            )
-        )
-    if "interventions" in tables:
-        console.print(
-            _printed(
-                tables["interventions"], ["intervention"], "Per intervention", changed_only=False
-            )
-        )
+    _print_tables(comparison)
     print_files(target, files, time.perf_counter() - start)

@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from zorglandschap.cli.app import RegionsOption, app, console
+from zorglandschap.errors import EXIT_NO_PLAN
 
 if TYPE_CHECKING:
     from zorglandschap.folders import FolderFiles
@@ -129,6 +130,32 @@ def _plan_line(run: ScenarioRun) -> str | None:
     )
 
 
+def _spreading_lines(run: ScenarioRun) -> list[str]:
+    """The spreading plan in a line per decided block, or its status and diagnosis."""
+    plan = run.summary()["spreading"]
+    if plan is None:
+        return []
+    gap = "n/a" if plan["gap"] is None else f"{100 * plan['gap']:.3f} %"
+    head = (
+        f"[bold]Spreading {escape(plan['scope_name'])}[/] "
+        f"({escape(', '.join(plan['decided_blocks']))}): {plan['status']} (gap {gap})"
+    )
+    if run.spreading is None or not run.spreading.has_plan:
+        return [head + "; no plan (why: below the files)."]
+    lines = [
+        f"{head}; {plan['changed_sites']} site(s) change, {plan['moved_visits']:,.0f} visits a "
+        "year go to another SEH."
+    ]
+    for row in plan["blocks"]:
+        if row["block"] in plan["decided_blocks"]:
+            lines.append(
+                f"  {row['block']}: SEHs {row['open_sehs_today']:.0f} → {row['open_sehs_plan']:.0f}, beyond "
+                f"{row['beyond_today']:,.0f} → {row['beyond_plan']:,.0f}, staff-hours a week "
+                f"{row['staff_hours_today']:,.0f} → {row['staff_hours_plan']:,.0f}"
+            )
+    return lines
+
+
 def print_files(out: Path, files: FolderFiles, seconds: float) -> None:
     """Where the files went: the report first, the rest counted by kind."""
     names = [name for name, _ in files]
@@ -194,8 +221,17 @@ def run_command(
     line = _plan_line(run)
     if line:
         console.print(line, highlight=False, soft_wrap=True)
+    for text in _spreading_lines(run):
+        console.print(text, highlight=False, soft_wrap=True)
     print_files(target, files, time.perf_counter() - start)
+    no_plan = False
     if run.concentration is not None and not run.concentration.has_plan:
         for reason in run.concentration.diagnosis:
             console.print(f"- {escape(reason)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1)
+        no_plan = True
+    if run.spreading is not None and not run.spreading.has_plan:
+        for reason in run.spreading.diagnosis:
+            console.print(escape(reason), highlight=False, soft_wrap=True)
+        no_plan = True
+    if no_plan:
+        raise typer.Exit(EXIT_NO_PLAN)

@@ -20,7 +20,7 @@ from zorglandschap.cli.app import (
     console,
 )
 from zorglandschap.errors import EXIT_NO_PLAN, OutputError, ScenarioError
-from zorglandschap.vocab import SOLVER_NAMES, TIME_BLOCKS
+from zorglandschap.vocab import BLOCK_ALIASES, SOLVER_NAMES, TIME_BLOCKS, TimeBlock, unalias
 
 if TYPE_CHECKING:
     from zorglandschap.landscape import Landscape
@@ -36,7 +36,11 @@ RegionOption = Annotated[
 ]
 BlocksOption = Annotated[
     list[str] | None,
-    typer.Option("--block", help="Block the plan decides (repeat; default night)."),
+    typer.Option(
+        "--block",
+        help="Block the plan decides: day, evening, night, weekend (or dag, avond, nacht); "
+        "repeat it or give several with commas (--block avond,nacht); default night.",
+    ),
 ]
 KeepOption = Annotated[
     bool,
@@ -148,7 +152,7 @@ def spread_command(
     )  # fmt: skip
     _check_solver_flags(solver, time_limit, gap)
     from zorglandschap.landscape import load_landscape
-    from zorglandschap.optimise.spreading import SpreadingModel, spreading_instance
+    from zorglandschap.scenario.spreading import spreading_model
     from zorglandschap.scenario.travel import matrix_source
 
     matrix_source(matrix, matrix_unit)  # the matrix paths and unit, before the data
@@ -157,8 +161,8 @@ def spread_command(
     if question is None:
         question = _scenario_question(landscape, scenario)
     travel = matrix_source(matrix, matrix_unit, settings=settings) or source.pop("travel", None)
-    instance = spreading_instance(landscape, state, question, settings=settings, source=travel)
-    model = SpreadingModel(instance, question, settings=settings, state_name=state.name)
+    # the one path from a question to a model (`run` builds a scenario's [spreading] so too)
+    model = spreading_model(landscape, question, state=state, settings=settings, source=travel)
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
     if csv is not None:
         from zorglandschap.optimise.spreading.writers import write_csv
@@ -192,12 +196,7 @@ def _question(  # noqa: PLR0913 - one argument per flag
     from zorglandschap.optimise.spreading import SpreadingQuestion
     from zorglandschap.optimise.spreading.terms import OBJECTIVES
 
-    blocks = block or ["night"]
-    for b in blocks:
-        if b not in TIME_BLOCKS:
-            raise ScenarioError(
-                f"--block: unknown time block {b!r}; valid: {', '.join(TIME_BLOCKS)}."
-            )
+    blocks = _blocks(block)
     if objective not in OBJECTIVES:
         raise ScenarioError(f"--objective: got {objective!r}; valid: {', '.join(OBJECTIVES)}.")
     if staff is not None:
@@ -218,7 +217,7 @@ def _question(  # noqa: PLR0913 - one argument per flag
     try:
         return SpreadingQuestion(
             region=region,
-            blocks=blocks,  # type: ignore[arg-type]
+            blocks=blocks,
             coverage=coverage,  # type: ignore[arg-type]
             share=share,
             objective=objective,
@@ -231,6 +230,20 @@ def _question(  # noqa: PLR0913 - one argument per flag
         )
     except ValidationError as exc:
         raise ScenarioError(f"spread: {exc.errors()[0]['msg']}.") from None
+
+
+def _blocks(given: list[str] | None) -> list[TimeBlock]:
+    """The blocks ``--block`` names (repeated or comma-separated; Dutch names taken), in the
+    order given, each once; default the night."""
+    words = [w.strip() for text in given or ["night"] for w in text.split(",")]
+    blocks: list[TimeBlock] = []
+    for word in words:
+        block = unalias(word, BLOCK_ALIASES)
+        if block not in TIME_BLOCKS:
+            valid = ", ".join([*TIME_BLOCKS, *(a for a in BLOCK_ALIASES if a not in TIME_BLOCKS)])
+            raise ScenarioError(f"--block: unknown time block {word!r}; valid: {valid}.")
+        blocks += [b for b in TIME_BLOCKS if b == block and b not in blocks]
+    return blocks
 
 
 def _scenario_question(landscape: Landscape, path: Path | None) -> SpreadingQuestion:

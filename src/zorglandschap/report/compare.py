@@ -13,7 +13,11 @@ the baseline, each followed by its difference (``Δ <scenario>`` = scenario − 
 - ``interventions``: per complex intervention a scenario concentrates, the offering sites, the
   teams that stop and start, the sites below the norm, the smallest volume, mean / P90 / max
   travel; against the baseline's plan when it has one, else against today's providers
-  (``sites`` only).
+  (``sites`` only);
+- ``spreading``: per scope (the region a ``[spreading]`` plan decides) and block, the SEHs
+  taking ambulances (at night: the 24/7 SEHs), the staff-hours a week and the people beyond
+  the norm with each scenario's plan; against the baseline's plan when it decides the same
+  scope, else against the baseline's SEHs as they are.
 
 Examples
 --------
@@ -28,8 +32,9 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +49,7 @@ from zorglandschap.report.run import (
     ScenarioRun,
     compute_run,
 )
+from zorglandschap.report.spreading import COMPARED, plan_figures, scope_name, today_figures
 from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.scenario import Scenario, load_scenario
 from zorglandschap.scenario.access import ReachQuestion
@@ -103,6 +109,10 @@ class Comparison:
         The baseline's run and its label (the year, or its file name).
     by
         The region layers compared (``roaz`` and the one asked with ``--by``).
+    spreading_today
+        Per scope a scenario's ``[spreading]`` plan decides that the baseline's plan does not:
+        block → the baseline's SEHs as they are (:func:`~zorglandschap.report.spreading.
+        today_figures`), the reference of the ``spreading`` table.
     """
 
     runs: tuple[ScenarioRun, ...]
@@ -110,6 +120,7 @@ class Comparison:
     baseline: ScenarioRun
     baseline_label: str
     by: tuple[RegionLayer, ...]
+    spreading_today: Mapping[str, Mapping[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def settings(self) -> Settings:
@@ -183,9 +194,26 @@ class Comparison:
         columns = ["intervention", "indicator", *self._columns()]
         return pd.DataFrame(rows, columns=columns, dtype=object)
 
+    def _spreading(self) -> pd.DataFrame | None:
+        plans = [_spreading_plans(run) for run in self.runs]
+        if not any(plans):
+            return None
+        base = _spreading_plans(self.baseline)
+        rows = []
+        for scope in sorted({scope for plan in plans for scope in plan}):
+            reference = base.get(scope) or self.spreading_today.get(scope, {})
+            for block in TIME_BLOCKS:
+                for indicator, decimals in COMPARED.items():
+                    values = [plan.get(scope, {}).get(block, {}).get(indicator) for plan in plans]
+                    ref = reference.get(block, {}).get(indicator)
+                    rows.append([scope, block, indicator, *self._row(values, ref, decimals)])
+        columns = ["scope", "block", "indicator", *self._columns()]
+        return pd.DataFrame(rows, columns=columns, dtype=object)
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """``blocks``, ``regions_<layer>`` per layer compared, and ``interventions`` when a
-        scenario concentrates (see the module docstring)."""
+        """``blocks``, ``regions_<layer>`` per layer compared, ``interventions`` when a
+        scenario concentrates and ``spreading`` when one asks ``[spreading]`` (see the module
+        docstring)."""
         tables: dict[str, pd.DataFrame] = {}
         if self.baseline.reaches:
             tables["blocks"] = self._blocks()
@@ -194,11 +222,16 @@ class Comparison:
         plans = self._interventions()
         if plans is not None:
             tables["interventions"] = plans
+        spreading = self._spreading()
+        if spreading is not None:
+            tables["spreading"] = spreading
         return tables
 
     def summary(self) -> dict[str, Any]:
-        """The baseline, the scenarios, and the ``blocks`` table as records."""
+        """The baseline, the scenarios, the ``blocks``, ``interventions`` and ``spreading``
+        tables as records, and the status of each spreading plan."""
         tables = self.tables()
+        runs = (self.baseline, *self.runs)
         return {
             "baseline": self.baseline_label,
             "scenarios": list(self.labels),
@@ -206,6 +239,12 @@ class Comparison:
             "interventions": json_records(tables["interventions"])
             if "interventions" in tables
             else [],
+            "spreading": json_records(tables["spreading"]) if "spreading" in tables else [],
+            "spreading_status": {
+                label: run.spreading.status
+                for run, label in zip(runs, (self.baseline_label, *self.labels), strict=True)
+                if run.spreading is not None
+            },
         }
 
     def payload(self) -> dict[str, Any]:
@@ -261,6 +300,35 @@ def _plan_figures(run: ScenarioRun) -> dict[str, dict[str, Any]]:
                 for key in ("mean_minutes", "p90_minutes", "max_minutes")
             },
         }
+    return out
+
+
+def _spreading_plans(run: ScenarioRun) -> dict[str, dict[str, dict[str, Any]]]:
+    """Scope → block → the figures of the run's spreading plan (empty without the question)."""
+    if run.spreading is None:
+        return {}
+    return {scope_name(run.spreading): plan_figures(run.spreading)}
+
+
+def _spreading_today(
+    landscape: Landscape, base: ScenarioRun, runs: Sequence[ScenarioRun]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Per scope the scenarios' plans decide and the baseline's does not: the baseline's SEHs
+    as they are, in that scope (see :class:`Comparison`)."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    own = set(_spreading_plans(base))
+    for run in runs:
+        if run.spreading is None:
+            continue
+        scope = scope_name(run.spreading)
+        if scope not in own and scope not in out:
+            out[scope] = today_figures(
+                landscape,
+                run.spreading.question,
+                state=base.scenario.state,
+                settings=base.settings,
+                source=base.scenario.travel,
+            )
     return out
 
 
@@ -381,4 +449,9 @@ def compare_scenarios(
     label = Path(text).stem if text.endswith(".toml") else text
     if label in labels:
         label = f"{label} (baseline)"
-    return Comparison(runs, labels, base, label, layers)
+    today = {}
+    if any(r.spreading is not None for r in runs):
+        shown = progress("spreading: the baseline's SEHs") if progress else contextlib.nullcontext()
+        with shown:
+            today = _spreading_today(land, base, runs)
+    return Comparison(runs, labels, base, label, layers, spreading_today=today)

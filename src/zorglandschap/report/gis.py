@@ -7,8 +7,11 @@ columns, built on :mod:`zorglandschap.report.layers` and written by
   (every PC4 point with its minutes and nearest site);
 - :func:`run_layers`: a scenario run — ``sites``, ``regions_<layer>`` per ``[reach] by``
   layer and ``demand``, each with a column per reach (``seh_night_beyond``,
-  ``seh_night_beyond_baseline``, ...), and the concentration plan's ``plan_municipalities``,
-  ``plan_flows`` and ``plan_sites``.
+  ``seh_night_beyond_baseline``, ...), the concentration plan's ``plan_municipalities``,
+  ``plan_flows`` and ``plan_sites``, and the spreading plan's ``spreading_sites`` (what each
+  SEH is in each block, today and with the plan) and ``spreading_regions`` (ROAZ regions with
+  per block the SEHs taking ambulances, people beyond the norm and mean minutes, today and
+  with the plan).
 
 Every layer is in EPSG:4326.
 """
@@ -23,14 +26,16 @@ import pandas as pd
 
 from zorglandschap.report.layers import concentration_layers, reach_municipalities, reach_sites
 from zorglandschap.report.writers import save_layers
+from zorglandschap.vocab import TIME_BLOCKS
 
 if TYPE_CHECKING:
     from zorglandschap.access import Reach, Sensitivity
     from zorglandschap.landscape import Landscape
     from zorglandschap.landscape.state import SiteState
+    from zorglandschap.optimise.spreading import SpreadingResult
     from zorglandschap.report.run_result import ScenarioRun
 
-__all__ = ["reach_layers", "run_layers", "write_layers", "write_result_file"]
+__all__ = ["reach_layers", "run_layers", "spreading_layers", "write_layers", "write_result_file"]
 
 #: The per-region columns of a run's region layers (from its ``<service>_<block>_<layer>``
 #: tables), prefixed with the service and block.
@@ -130,6 +135,25 @@ def _run_sites(run: ScenarioRun) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
+def spreading_layers(result: SpreadingResult, landscape: Landscape) -> dict[str, gpd.GeoDataFrame]:
+    """A spreading plan as layers ``spreading_sites`` and ``spreading_regions`` (see the
+    module docstring)."""
+    tables = result.tables()
+    sites = tables["sites"].set_index("site_id")
+    where = landscape.sites.reindex(sites.index)
+    points = gpd.points_from_xy(where["lon"].to_numpy(), where["lat"].to_numpy())
+    site_layer = gpd.GeoDataFrame(sites.reset_index(), geometry=points, crs="EPSG:4326")
+    regions = tables["regions"]
+    values = ["open_today", "open_plan", "beyond_today", "beyond_plan", "mean_today", "mean_plan"]
+    wide = regions.pivot(index="region", columns="block", values=values)
+    wide.columns = [f"{block}_{value}" for value, block in wide.columns]
+    wide = wide[[f"{b}_{v}" for b in TIME_BLOCKS for v in values]]
+    frame = _region_polygons(landscape, "roaz").join(wide, how="inner")
+    frame.index.name = "roaz"
+    region_layer = gpd.GeoDataFrame(frame.reset_index(), geometry="geometry", crs="EPSG:4326")
+    return {"spreading_sites": site_layer, "spreading_regions": region_layer}
+
+
 def run_layers(
     run: ScenarioRun, tables: dict[str, pd.DataFrame] | None = None
 ) -> dict[str, gpd.GeoDataFrame]:
@@ -142,6 +166,8 @@ def run_layers(
     if plan is not None and plan.has_plan:
         for name, layer in concentration_layers(plan, run.landscape).items():
             layers[f"plan_{name}"] = layer
+    if run.spreading is not None:
+        layers |= spreading_layers(run.spreading, run.landscape)
     return layers
 
 

@@ -25,6 +25,7 @@ from zorglandschap.report.html import (
     render,
 )
 from zorglandschap.report.provenance import settings_changes
+from zorglandschap.report.spreading import spreading_cards, spreading_section
 
 if TYPE_CHECKING:
     from zorglandschap.report.compare import Comparison
@@ -109,6 +110,8 @@ def _cards(run: ScenarioRun) -> list[dict[str, str]]:
                 f"min, P90 {plan['p90_minutes']} min",
             }
         )
+    if run.spreading is not None:
+        cards += spreading_cards(run.spreading)
     return cards
 
 
@@ -274,10 +277,12 @@ def run_report(
         _reach_section(run, pair, tables=tables, maps=maps, figures=figures) for pair in run.reaches
     ]
     plan = _plan_section(run, maps)
+    spreading = None if run.spreading is None else spreading_section(run.spreading)
     nav = [("summary", "Summary"), ("changes", "Site changes")]
     nav += [(section["anchor"], section["title"]) for section in reaches]
     nav += [("sensitive", "Sensitive SEHs")] if run.sensitivities else []
     nav += [("plan", "Concentration")] if plan else []
+    nav += [("spreading", "Spreading")] if spreading else []
     nav += [("assumptions", "Assumptions"), ("data", "Data"), ("files", "Files")]
     indicators = tables.get("indicators")
     return render(
@@ -312,6 +317,7 @@ def run_report(
         reaches=reaches,
         sensitive=_sensitive_tables(run, tables),
         plan=plan,
+        spreading=spreading,
         provenance=provenance_context(
             run.assumptions(),
             run.settings,
@@ -370,6 +376,8 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
     if "blocks" in tables:
         shown.append(_side_by_side(tables["blocks"], ["service", "block"], "Reach per time block"))
     for layer in comparison.by:
+        if f"regions_{layer}" not in tables:
+            continue  # no reach asked (e.g. scenarios asking [spreading] alone)
         frame = tables[f"regions_{layer}"]
         keys = ["service", "block", layer]
         note = ""
@@ -390,6 +398,17 @@ def compare_report(comparison: Comparison, *, files: Sequence[tuple[str, str]]) 
                 ["intervention"],
                 "Concentration per intervention",
                 note="Against the baseline's plan, or (without one) today's providers: sites only.",
+            )
+        )
+    if "spreading" in tables:
+        shown.append(
+            _side_by_side(
+                tables["spreading"],
+                ["scope", "block"],
+                "Spreading plans per block",
+                note="SEHs taking ambulances in the scope (at night: the 24/7 SEHs), staff-hours "
+                "a week on the scope's SEHs, people beyond the norm in the scope; against the "
+                "baseline's plan when it decides the same scope, else its SEHs as they are.",
             )
         )
     base = comparison.baseline

@@ -6,9 +6,10 @@ blocks, region layers), ``[sensitivity]`` (sensitive sites per block) and ``[con
 (which hospitals offer a complex intervention). A file that asks none gets the default
 ``[reach]`` and ``[sensitivity]``. Each reach is computed twice: on the scenario, and on its
 *baseline* — the baseline year's sites with the default settings and the data's (2021)
-population — so every figure comes with its difference against the baseline. A place for the
+population — so every figure comes with its difference against the baseline. A
 ``[spreading]`` question (acute-care spreading, :mod:`zorglandschap.optimise.spreading`) is
-marked in :func:`compute_run`; it is not asked yet.
+solved as one more step, on the path ``spread --scenario`` takes (the same plan), against the
+scenario's own sites today.
 
 The run's JSON (:meth:`ScenarioRun.to_json`) holds the scenario, the data versions, the
 settings, the software versions and every figure, with stable keys; the wall times are kept
@@ -52,6 +53,7 @@ from zorglandschap.report.run_result import (
 from zorglandschap.scenario import Scenario, load_scenario, scenario_model
 from zorglandschap.scenario.access import ReachQuestion, SensitivityQuestion
 from zorglandschap.scenario.selection import on_population
+from zorglandschap.scenario.spreading import scenario_spreading_model
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
 
 if TYPE_CHECKING:
@@ -165,8 +167,11 @@ def compute_run(
     concentration: bool,
     progress: Progress | None = None,
     memo: ReachMemo | None = None,
+    spreading: bool = True,
 ) -> ScenarioRun:
-    """Compute the questions given on ``scenario`` (see :func:`run_scenario`)."""
+    """Compute the questions given on ``scenario`` (see :func:`run_scenario`); the plans of
+    its ``[concentration]`` and ``[spreading]`` tables when ``concentration`` and
+    ``spreading`` say so."""
     clock = _Clock(progress)
     region = _region(scenario, reach_question, landscape)
     population, counted = _population(scenario, landscape)
@@ -211,8 +216,11 @@ def compute_run(
         names = ", ".join(scenario.concentration.interventions)
         with clock.step(f"concentration {names}"):
             plan = scenario_model(landscape, scenario).solve()
-    # [spreading] (acute-care spreading, optimise/spreading): once its question lands in the
-    # scenario format, its plan is computed here as one more step, like the concentration.
+    spread = None
+    if spreading and scenario.spreading is not None:
+        asked = scenario.spreading
+        with clock.step(f"spreading {asked.region or 'NL'} {', '.join(asked.decided)}"):
+            spread = scenario_spreading_model(landscape, scenario).solve()
     with clock.step("data versions"):
         data = data_versions(landscape)
     return ScenarioRun(
@@ -228,6 +236,7 @@ def compute_run(
         region=region,
         data=data,
         software=software_versions(),
+        spreading=spread,
         timing=clock.seconds,
     )
 

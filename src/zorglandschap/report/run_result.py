@@ -17,8 +17,11 @@ the GeoPackage's attributes are these tables:
   closes, in the scenario and in the baseline, and where they live;
 - ``plan_sites``, ``plan_flows``, ``plan_indicators`` (``plan_detail_indicators``): the
   concentration plan (:class:`~zorglandschap.optimise.ConcentrationResult`);
+- ``spreading_blocks``, ``spreading_sites``, ... (:data:`~zorglandschap.report.spreading.
+  SPREADING_TABLES`): the spreading plan (:mod:`zorglandschap.report.spreading`);
 - ``demand``: per PC4 area, the inhabitants and, per reach, the minutes to the nearest open
-  site and its id, in the scenario and the baseline, and the minutes added.
+  site and its id, in the scenario and the baseline, and the minutes added (and, with a
+  spreading plan, the minutes today and with the plan per decided block).
 """
 
 from __future__ import annotations
@@ -35,6 +38,13 @@ from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
 from zorglandschap.report.provenance import settings_changes, settings_payload
 from zorglandschap.report.region import RegionView, region_reach
+from zorglandschap.report.spreading import (
+    SPREADING_TABLES,
+    spreading_assumption,
+    spreading_demand,
+    spreading_summary,
+    spreading_tables,
+)
 from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.scenario import Scenario
 from zorglandschap.scenario.access import ReachQuestion
@@ -42,6 +52,7 @@ from zorglandschap.settings import Settings, composite_parameters
 
 if TYPE_CHECKING:
     from zorglandschap.optimise import ConcentrationResult
+    from zorglandschap.optimise.spreading import SpreadingResult
 
 __all__ = [
     "INDICATORS",
@@ -160,6 +171,8 @@ class ScenarioRun:
         The region the maps and figures show (``[reach] region``), or None.
     data, software
         The data versions and software versions it was computed with.
+    spreading
+        The ``[spreading]`` plan, when asked (on the data's population, as ``spread``).
     timing
         Wall seconds per step (kept out of :meth:`to_json`).
     """
@@ -176,6 +189,7 @@ class ScenarioRun:
     region: RegionView | None
     data: dict[str, Any]
     software: dict[str, str]
+    spreading: SpreadingResult | None = None
     timing: dict[str, float] = field(default_factory=dict, compare=False)
 
     @property
@@ -226,6 +240,8 @@ class ScenarioRun:
                 "Complex-care demand: the norms table's national volume, spread over PC4 areas by "
                 "age-weighted population share (docs/concentration.md); travel by car."
             )
+        if self.spreading is not None:
+            lines.append(spreading_assumption(self.spreading, self.settings))
         return lines
 
     def payload(self) -> dict[str, Any]:
@@ -259,6 +275,7 @@ class ScenarioRun:
             "summary": self.summary(),
             "tables": tables_payload(self.tables()),
             "concentration": plan,
+            "spreading": None if self.spreading is None else self.spreading.payload(),
         }
 
     def to_json(self) -> str:
@@ -275,6 +292,8 @@ class ScenarioRun:
             d = self.concentration.to_dict()
             timing = {k: d[k] for k in ("seconds", "build_seconds", "solve_log") if k in d}
             payload["concentration"] = {**timing, **d.get("timing", {})}
+        if self.spreading is not None:
+            payload["spreading"] = self.spreading.timing()
         return dumps(payload)
 
 
@@ -288,8 +307,16 @@ INDICATORS: dict[str, int] = {
     "p90_minutes": 1,
     "max_minutes": 1,
 }
-#: Tables left out of the run's JSON: large, and in their CSV file (or in ``concentration``).
-_CSV_ONLY = ("demand", "plan_sites", "plan_flows", "plan_indicators", "plan_detail_indicators")
+#: Tables left out of the run's JSON: large, and in their CSV file (or in ``concentration``
+#: and ``spreading``).
+_CSV_ONLY = (
+    "demand",
+    "plan_sites",
+    "plan_flows",
+    "plan_indicators",
+    "plan_detail_indicators",
+    *SPREADING_TABLES,
+)
 
 
 def _change(after: Any, before: Any, decimals: int) -> Any:
@@ -418,6 +445,8 @@ def _demand(run: ScenarioRun) -> pd.DataFrame:
         frame[f"{pair.key}_minutes_baseline"] = before["minutes"]
         added = after["minutes"] - before["minutes"]
         frame[f"{pair.key}_added_minutes"] = added.where(np.isfinite(added), np.nan)
+    if run.spreading is not None:
+        frame = frame.join(spreading_demand(run.spreading))
     frame.index.name = "pc4"
     return frame
 
@@ -441,6 +470,8 @@ def run_tables(run: ScenarioRun) -> dict[str, pd.DataFrame]:
         tables["plan_indicators"] = plan.indicators
         if plan.detail_indicators is not None:
             tables["plan_detail_indicators"] = plan.detail_indicators
+    if run.spreading is not None:
+        tables |= spreading_tables(run.spreading)
     tables["demand"] = _demand(run)
     return tables
 
@@ -504,4 +535,5 @@ def run_summary(run: ScenarioRun) -> dict[str, Any]:
         "reach": [row for row in _indicator_rows(run) if row["area"] == "all"],
         "sensitivity": sensitive,
         "concentration": _plan_summary(run),
+        "spreading": None if run.spreading is None else spreading_summary(run.spreading),
     }

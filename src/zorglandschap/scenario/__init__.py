@@ -4,7 +4,8 @@ questions a scenario or the command line asks.
 ``format`` reads and validates a scenario file into a :class:`Scenario` (its site state and
 settings); the site state itself lives in :mod:`zorglandschap.landscape.state`. ``questions``
 holds the question objects and the one function from a question to a model
-(:func:`concentration_model`), used by scenario files and the command line alike.
+(:func:`concentration_model`), used by scenario files and the command line alike;
+``spreading`` the same for a spreading question (:func:`spreading_model`).
 """
 
 from zorglandschap.landscape.state import SiteState, baseline_state, unknown_site_message
@@ -21,6 +22,7 @@ from zorglandschap.scenario.questions import (
     concentration_model,
     scenario_model,
 )
+from zorglandschap.scenario.spreading import scenario_spreading_model, spreading_model
 from zorglandschap.vocab import SCENARIO_SEH_STATES
 
 __all__ = [
@@ -35,6 +37,8 @@ __all__ = [
     "concentration_model",
     "load_scenario",
     "scenario_model",
+    "scenario_spreading_model",
     "site_state",
+    "spreading_model",
     "unknown_site_message",
 ]

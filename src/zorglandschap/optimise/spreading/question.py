@@ -15,9 +15,9 @@ True
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Annotated, Any, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from zorglandschap.checks import Count, Share
 from zorglandschap.optimise.spreading.terms import (
@@ -27,16 +27,30 @@ from zorglandschap.optimise.spreading.terms import (
     StaffRole,
 )
 from zorglandschap.vocab import (
+    BLOCK_ALIASES,
     SCENARIO_SEH_STATES,
     TIME_BLOCKS,
     GuaranteeLayer,
     ScenarioSehState,
     TimeBlock,
+    unalias,
 )
 
 
 def _night() -> list[TimeBlock]:
     return ["night"]
+
+
+def _unaliased(value: Any) -> Any:
+    """Dutch block names (dag, avond, nacht) in their English words; the rest is checked by
+    the field's type."""
+    if not isinstance(value, list):
+        return value
+    return [unalias(v, BLOCK_ALIASES) if isinstance(v, str) else v for v in value]
+
+
+#: Time blocks, Dutch names taken (``blocks = ["nacht"]``).
+Blocks = Annotated[list[TimeBlock], BeforeValidator(_unaliased)]
 
 
 class SpreadingQuestion(BaseModel):
@@ -48,7 +62,8 @@ class SpreadingQuestion(BaseModel):
         The ROAZ region whose SEHs the plan may change (None: every SEH). People outside it
         who depend on its SEHs count too: nobody there may end up newly beyond the norm.
     blocks
-        The blocks the plan decides; the others stay as today.
+        The blocks the plan decides (Dutch names taken: dag, avond, nacht); the others stay
+        as today.
     coverage
         ``keep`` (nobody newly beyond 45 minutes), ``share`` (at least ``share`` of the
         region's population within 45 minutes) or ``max`` (as many people as possible within 45
@@ -93,7 +108,7 @@ class SpreadingQuestion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     region: str | None = None
-    blocks: list[TimeBlock] = Field(default_factory=_night, min_length=1)
+    blocks: Blocks = Field(default_factory=_night, min_length=1)
     coverage: CoverageRule = "keep"
     share: Share | None = None
     objective: Objective = "blocks"

@@ -1,8 +1,9 @@
 """The result of a spreading solve, through the common result contract.
 
-``summary()`` holds the headline figures, ``tables()`` the sites × blocks, regions × blocks,
-moved visits, receiving SEHs and staff, ``to_json()`` the ``spread --json`` payload (timing
-kept apart in ``timing``). Every figure is computed by
+``summary()`` holds the headline figures, ``tables()`` the scope per block (SEHs, people
+beyond, staff and staff-hours), sites × blocks, regions × blocks, moved visits, receiving SEHs
+and staff, ``to_json()`` the ``spread --json`` payload (timing kept apart in ``timing``;
+``payload()`` is the same without it). Every figure is computed by
 :func:`~zorglandschap.optimise.spreading.evaluate.evaluate` on the plan the solver returned,
 before and after, so a plan never looks better than it is.
 """
@@ -140,7 +141,8 @@ class SpreadingResult:
         scope = np.array([s.decide for s in self.instance.sites], dtype=bool)
         open_today = self.baseline.plan.open[scope].sum(axis=0)
         plan = self.evaluation.plan if self.evaluation else None
-        moved = self.tables()["moved"]
+        tables = self.tables()
+        moved = tables["moved"]
         new_moves = moved[~moved["today"]] if len(moved) else moved
         return {
             "status": self.status,
@@ -159,19 +161,28 @@ class SpreadingResult:
             "beyond": self.beyond(),
             "baseline_beyond": self.baseline_beyond(),
             "coverage": {b: json_number(v) for b, v in self.coverage().items()},
+            "staff_hours": {
+                row["block"]: {
+                    "today": json_number(row["staff_hours_today"]),
+                    "plan": json_number(row["staff_hours_plan"]),
+                }
+                for row in tables["blocks"].to_dict(orient="records")
+            },
             "changed_sites": len(self.changed_sites()),
             "moved_visits": json_number(float(new_moves["visits"].sum()) if len(moved) else 0.0),
             "objective": {s.objective: json_number(s.value) for s in self.stages},
         }
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """``sites``, ``regions``, ``moved``, ``receiving`` and ``staff`` (see module doc)."""
+        """``blocks``, ``sites``, ``regions``, ``moved``, ``receiving`` and ``staff`` (see the
+        module docstring)."""
         return result_tables(self.instance, self.baseline, self.evaluation)
 
-    def to_json(self) -> str:
-        """The ``spread --json`` payload: sorted keys, one rounding rule, timing apart."""
+    def payload(self) -> dict[str, Any]:
+        """The ``spread --json`` payload without its wall times (:meth:`timing`): the same
+        question gives the same payload."""
         tables = self.tables()
-        payload: dict[str, Any] = {
+        return {
             **self.summary(),
             "question": self.question.model_dump(mode="json"),
             "open_sites": self.open_sites(),
@@ -191,10 +202,17 @@ class SpreadingResult:
             "staff": json_records(tables["staff"]),
             "diagnosis": list(self.diagnosis),
             "notes": list(self.notes),
-            "timing": {
-                "seconds": json_number(self.build_seconds + sum(s.seconds for s in self.stages), 3),
-                "build_seconds": json_number(self.build_seconds, 3),
-                "stage_seconds": [json_number(s.seconds, 3) for s in self.stages],
-            },
         }
-        return dumps(payload)
+
+    def timing(self) -> dict[str, Any]:
+        """Wall seconds: in all, of the build, and of each stage."""
+        return {
+            "seconds": json_number(self.build_seconds + sum(s.seconds for s in self.stages), 3),
+            "build_seconds": json_number(self.build_seconds, 3),
+            "stage_seconds": [json_number(s.seconds, 3) for s in self.stages],
+        }
+
+    def to_json(self) -> str:
+        """The ``spread --json`` payload: sorted keys, one rounding rule, timing apart (in
+        ``timing``)."""
+        return dumps({**self.payload(), "timing": self.timing()})

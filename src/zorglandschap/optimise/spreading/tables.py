@@ -1,5 +1,5 @@
-"""The tables of a spreading result: sites × blocks, regions × blocks, moved visits, receiving
-SEHs and staff, each today and with the plan."""
+"""The tables of a spreading result: the scope per block, sites × blocks, regions × blocks,
+moved visits, receiving SEHs and staff, each today and with the plan."""
 
 from __future__ import annotations
 
@@ -17,12 +17,60 @@ def result_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every table by name (plan columns empty without a plan)."""
     return {
+        "blocks": blocks_table(instance, today, plan),
         "sites": sites_table(instance, today, plan),
         "regions": regions_table(instance, today, plan),
         "moved": moved_table(instance, today, plan),
         "receiving": receiving_table(instance, today, plan),
         "staff": staff_table(today, plan),
     }
+
+
+def _block_row(
+    instance: SpreadingInstance, evaluation: Evaluation, h: int, label: str
+) -> dict[str, float]:
+    """One block of ``evaluation`` in the scope: SEHs taking ambulances, people beyond the
+    norm, staff on duty (every role) and staff-hours a week."""
+    block = TIME_BLOCKS[h]
+    decided = np.array([s.decide for s in instance.sites], dtype=bool)
+    regions = {s.region for s in instance.sites if s.decide}
+    staff = evaluation.staff
+    on_duty = float(
+        staff.loc[staff["region"].isin(regions) & (staff["block"] == block)]["staff"].sum()
+    )
+    return {
+        f"open_sehs_{label}": int(evaluation.plan.open[decided, h].sum()),
+        f"beyond_{label}": round(evaluation.beyond(block)),
+        f"staff_{label}": on_duty,
+        f"staff_hours_{label}": on_duty * instance.staff.block_hours[block],
+    }
+
+
+def blocks_table(
+    instance: SpreadingInstance, today: Evaluation, plan: Evaluation | None
+) -> pd.DataFrame:
+    """The scope per block, today and with the plan, and the change: SEHs taking ambulances
+    (at night: the 24/7 SEHs), people beyond the norm, staff on duty (every role, on the
+    scope's sites: open, closed or spoedpost) and staff-hours a week (staff × the block's
+    hours, ``settings.spreading.block_hours_per_week``)."""
+    rows = []
+    for h, block in enumerate(TIME_BLOCKS):
+        before = _block_row(instance, today, h, "today")
+        after: dict[str, float | None] = (
+            dict(_block_row(instance, plan, h, "plan"))
+            if plan is not None
+            else {k.replace("_today", "_plan"): None for k in before}
+        )
+        row: dict[str, object] = {"block": block}
+        for key in ("open_sehs", "beyond", "staff", "staff_hours"):
+            one, two = before[f"{key}_today"], after[f"{key}_plan"]
+            row |= {
+                f"{key}_today": one,
+                f"{key}_plan": two,
+                f"{key}_change": None if two is None else two - one,
+            }
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _block_word(evaluation: Evaluation | None, j: int, h: int) -> str | None:
