@@ -17,14 +17,15 @@ from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
 from zorglandschap.maps.static import (
     PRINT_DPI,
-    SOURCE_LINE,
     before_after_figure,
     reach_figure,
     save_figure,
+    source_line,
 )
 from zorglandschap.maps.style import SEH_COLOURS
 from zorglandschap.report.region import parse_region
 from zorglandschap.scenario import load_scenario, site_state
+from zorglandschap.settings import DEFAULT_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 #: A4 at 300 dpi in pixels (297 × 210 mm).
@@ -74,7 +75,8 @@ def test_regional_iza_figure_is_a4_portrait(
     assert "SEH within 45 minutes — night, sites 2025 — IZA region Zuid-Limburg" in texts
     assert any("mean 24.6 min, P90 33.2 min" in t for t in texts)  # the national figures
     assert {"UMC Maastricht", "Zuyderland MC Heerlen", "Laurentius Roermond"} <= set(texts)
-    assert SOURCE_LINE in texts and "N" in texts and "5 km" in texts  # source, north, scale
+    assert source_line("calibration regime rivm2022") in texts  # the source line names it
+    assert "N" in texts and "5 km" in texts  # source, north, scale
     _check_print(save_figure(figure, tmp_path / "zuid-limburg.png"), A4_LANDSCAPE[::-1])
 
 
@@ -91,6 +93,32 @@ def test_before_after_figure_has_two_panels(
     assert titles[0].startswith("Before: sites 2025\n4,915 beyond 45 min")  # ROAZ04, rivm2022
     assert titles[1].startswith("After: sites Dirksland becomes a spoedpost\n42,490 beyond")
     _check_print(save_figure(figure, tmp_path / "before-after.png"), A4_LANDSCAPE)
+
+
+def _texts(figure: object) -> list[str]:
+    found = figure.findobj(match=lambda a: hasattr(a, "get_text"))  # type: ignore[attr-defined]
+    return [t.get_text() for t in found]
+
+
+def test_figures_name_the_calibration_regime_and_both_when_they_differ(
+    utrecht: Landscape,
+) -> None:
+    state = site_state(utrecht, "2025")
+    old = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})
+    now = reach(utrecht, state, block="night")
+    then = reach(utrecht, state, block="night", settings=old)
+    sources = [t for t in _texts(reach_figure(then, state)) if t.startswith("Bron: CBS")]
+    assert len(sources) == 1 and "RIVM composite time in calibration regime rivm2019:" in sources[0]
+    assert not any("rivm2022" in t for t in _texts(reach_figure(then, state)))
+    both = before_after_figure(then, now, state, state)
+    texts = _texts(both)
+    assert any("calibration regimes: before rivm2019, after rivm2022:" in t for t in texts)
+    titles = [ax.get_title(loc="left") for ax in both.axes if ax.get_title(loc="left")]
+    assert titles[0].startswith("Before: sites 2025 (rivm2019)\n")
+    assert titles[1].startswith("After: sites 2025 (rivm2022)\n")
+    same = _texts(before_after_figure(now, now, state, state))
+    assert any("RIVM composite time in calibration regime rivm2022:" in t for t in same)
+    assert not any("(rivm2022)" in t for t in same)  # one regime: the panels need not say it
 
 
 def test_figures_as_pdf_and_svg_give_the_same_bytes_twice(

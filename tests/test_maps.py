@@ -33,6 +33,7 @@ from zorglandschap.optimise import ConcentrationResult, landscape_model
 from zorglandschap.report.layers import reach_difference, reach_sites
 from zorglandschap.report.region import parse_region, region_reach
 from zorglandschap.scenario import site_state
+from zorglandschap.settings import DEFAULT_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -318,6 +319,20 @@ def test_regional_map_opens_offline_fitted_to_the_region_with_labels(
     assert east - west < 1.5  # and not the whole country
     assert "The region shown: IZA region Zuid-Limburg" in probe["overlays"]
     assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+
+
+def test_maps_name_the_calibration_regime_and_both_when_they_differ(utrecht: Landscape) -> None:
+    state = site_state(utrecht, "2025")
+    old = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})
+    now = reach(utrecht, state, block="night", minutes=20)
+    then = reach(utrecht, state, block="night", minutes=20, settings=old)
+    html = map_html(reach_map(then, state))
+    assert "RIVM composite time in calibration regime rivm2019 (" in html
+    assert "rivm2022" not in html
+    html = map_html(before_after_map(then, now, state, state))
+    assert "in calibration regimes: before rivm2019, after rivm2022 (" in html
+    html = map_html(before_after_map(now, now, state, state))
+    assert "RIVM composite time in calibration regime rivm2022 (" in html
 
 
 def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -> None:

@@ -60,7 +60,13 @@ from zorglandschap.maps._page import (
     plan_legend_html,
     reach_legend_html,
 )
-from zorglandschap.maps.style import COMPOSITE_NOTE, PLAN_NOTE, difference_ramp, minutes_ramp
+from zorglandschap.maps.style import (
+    PLAN_NOTE,
+    composite_note,
+    difference_ramp,
+    minutes_ramp,
+    regime_words,
+)
 from zorglandschap.report.layers import (
     concentration_layers,
     reach_difference,
@@ -120,7 +126,7 @@ def reach_map(
         m,
         title or _heading(view, region),
         _summary_line(view),
-        COMPOSITE_NOTE,
+        composite_note(regime_words(result.settings.travel.regime)),
         reach_legend_html(norm, colormap, region=region is not None),
     )
 
@@ -184,7 +190,8 @@ def before_after_map(
     legend = reach_legend_html(norm, colormap, region=region is not None) + difference_legend_html(
         ramp
     )
-    return _finish(m, heading, line, COMPOSITE_NOTE, legend)
+    regimes = regime_words(after.settings.travel.regime, before.settings.travel.regime)
+    return _finish(m, heading, line, composite_note(regimes), legend)
 
 
 def _add_common(

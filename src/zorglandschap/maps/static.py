@@ -50,6 +50,7 @@ from zorglandschap.maps.style import (
     ROAZ_OUTLINE,
     SEH_COLOURS,
     SEH_LABELS,
+    regime_words,
 )
 from zorglandschap.report.layers import reach_municipalities, reach_sites
 from zorglandschap.report.region import RegionView, region_reach, view_site_ids
@@ -66,6 +67,7 @@ __all__ = [
     "check_format",
     "reach_figure",
     "save_figure",
+    "source_line",
 ]
 
 Orientation = Literal["landscape", "portrait"]
@@ -76,7 +78,8 @@ A4_INCHES = (297 / 25.4, 210 / 25.4)
 PRINT_DPI = 300
 #: Formats a figure can be saved in, by file suffix.
 FORMATS: tuple[str, ...] = ("png", "pdf", "svg")
-#: The source line under every figure (CBS licence as required: "Bron: CBS").
+#: The source line under every figure (CBS licence as required: "Bron: CBS");
+#: :func:`source_line` adds the calibration regime the figure was computed in.
 SOURCE_LINE = (
     "Bron: CBS (CC BY 4.0: gemeenten 2024, PC4-bevolking 2021), RIVM (SEH-locaties, "
     "ambulanceposten), bewerking zorglandschap. RIVM composite time: ambulance post → patient "
@@ -110,7 +113,8 @@ def reach_figure(
         f"sites {result.state_name}" + ("" if region is None else f" — {region.label}")
     )
     figure.text(0.03, 0.915, _figures_line(view), fontsize=9, va="top")
-    _furniture(figure, [ax], heading, result.minutes_norm, changed=baseline is not None)
+    source = source_line(regime_words(result.settings.travel.regime))
+    _furniture(figure, [ax], heading, source, result.minutes_norm, changed=baseline is not None)
     return figure
 
 
@@ -130,10 +134,13 @@ def before_after_figure(
     two = after if region is None else region_reach(after, region)
     _draw_reach(axes[0], one, before_state, None, region)
     _draw_reach(axes[1], two, after_state, before_state, region)
+    regimes = (before.settings.travel.regime, after.settings.travel.regime)
     for ax, label, reach_view in ((axes[0], "Before", one), (axes[1], "After", two)):
         s = reach_view.summary()
+        # the panels name their regime when the two differ (the source line names both)
+        own = f" ({reach_view.settings.travel.regime})" if regimes[0] != regimes[1] else ""
         ax.set_title(
-            f"{label}: sites {reach_view.state_name}\n{s['beyond']:,} beyond "
+            f"{label}: sites {reach_view.state_name}{own}\n{s['beyond']:,} beyond "
             f"{s['minutes']:g} min; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min",
             fontsize=8,
             loc="left",
@@ -144,8 +151,21 @@ def before_after_figure(
         f"{after.state_name} against {before.state_name} ({added:+,} beyond)"
         + ("" if region is None else f" — {region.label}")
     )
-    _furniture(figure, axes, heading, after.minutes_norm, changed=True)
+    source = source_line(regime_words(regimes[1], regimes[0]))
+    _furniture(figure, axes, heading, source, after.minutes_norm, changed=True)
     return figure
+
+
+def source_line(regime: str) -> str:
+    """The source line of a reach figure computed in ``regime`` (:func:`~zorglandschap.maps.
+    style.regime_words`).
+
+    >>> source_line("calibration regime rivm2022").endswith(
+    ...     "RIVM composite time in calibration regime rivm2022: ambulance post → patient "
+    ...     "+ fixed minutes + patient → SEH.")
+    True
+    """
+    return SOURCE_LINE.replace("RIVM composite time:", f"RIVM composite time in {regime}:")
 
 
 def save_figure(figure: Figure, path: str | Path) -> Path:
@@ -213,13 +233,13 @@ def _page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
 
 
 def _furniture(
-    figure: Figure, maps: list[Axes], heading: str, norm: float, *, changed: bool
+    figure: Figure, maps: list[Axes], heading: str, source: str, norm: float, *, changed: bool
 ) -> None:
     """Title, legend with the minutes ramp, scale bar and north arrow per map, source line."""
     width, height = figure.get_size_inches()
     wide = width > height
     figure.text(0.03, 0.965, heading, fontsize=13, weight="bold", va="top", wrap=True)
-    figure.text(0.03, 0.02, SOURCE_LINE, fontsize=6.5, color="#444444", va="bottom", wrap=True)
+    figure.text(0.03, 0.02, source, fontsize=6.5, color="#444444", va="bottom", wrap=True)
     for ax in maps:
         _scale_bar(ax)
         _north_arrow(ax)
