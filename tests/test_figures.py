@@ -9,12 +9,18 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.text import Annotation, Text
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 from zorglandschap.access import Reach, reach
 from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
+from zorglandschap.maps._labels import LabelRequest, label_priority, place_labels
 from zorglandschap.maps.static import (
     PRINT_DPI,
     before_after_figure,
@@ -168,3 +174,91 @@ def test_figure_command_writes_a_regional_png_and_refuses_bad_selections(tmp_pat
                 "--out", str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr
     _check_print(out, A4_LANDSCAPE)
+
+
+# -- labels that never overlap (issue 16's Rotterdam) --------------------------------------
+
+
+def _drawn_labels(figure: Figure) -> list[tuple[Axes, str, Bbox]]:
+    """The site labels as printed (axes, text, box in pixels), measured after a full draw (the
+    text's own box: an annotation's extent would include its leader line)."""
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    return [
+        (ax, text.get_text(), Text.get_window_extent(text, renderer))
+        for ax in figure.axes
+        for text in ax.texts
+        if isinstance(text, Annotation) and text.get_text() != "N"  # N: the north arrow
+    ]
+
+
+def _assert_labels_apart(figure: Figure) -> list[str]:
+    """No two labels' boxes overlap, none covers a site marker, all stay inside their map."""
+    labels = _drawn_labels(figure)
+    for i, (ax, text, box) in enumerate(labels):
+        frame = ax.get_window_extent()
+        assert frame.x0 <= box.x0 and box.x1 <= frame.x1, f"{text} leaves the map"
+        assert frame.y0 <= box.y0 and box.y1 <= frame.y1, f"{text} leaves the map"
+        for other_ax, other, other_box in labels[i + 1 :]:
+            if other_ax is ax:
+                overlap = (min(box.x1, other_box.x1) > max(box.x0, other_box.x0)) and (
+                    min(box.y1, other_box.y1) > max(box.y0, other_box.y0)
+                )
+                assert not overlap, f"labels {text!r} and {other!r} overlap"
+        for line in ax.lines:
+            if line.get_marker() == "o" and line.get_markersize() <= 6:  # a site's own marker
+                x, y = ax.transData.transform(line.get_xydata()[0])
+                assert not (box.x0 < x < box.x1 and box.y0 < y < box.y1), f"{text} covers a site"
+    return [text for _, text, _ in labels]
+
+
+def test_labels_placed_by_hand_never_overlap_and_the_crowd_is_named() -> None:
+    # twelve sites 300 m apart on a 60 km map: at 6 pt a label is ~2 km wide, so they crowd
+    figure = Figure(figsize=(6, 4), dpi=PRINT_DPI)
+    ax = figure.add_axes((0.05, 0.05, 0.9, 0.9))
+    ax.set_xlim(0, 60_000)
+    ax.set_ylim(0, 40_000)
+    requests = []
+    for k in range(12):
+        x, y = 30_000 + 300 * (k % 4), 20_000 + 300 * (k // 4)
+        ax.plot(x, y, marker="o", markersize=5.5, linestyle="")
+        priority = label_priority(sensitive=k == 11, changed=False, seh="24/7", is_open=True,
+                                  serves=1000 - k, text=f"Site {k}")  # fmt: skip
+        requests.append(LabelRequest(x, y, f"Site {k} hospital", 3.0, priority))
+    placement = place_labels(ax, requests)
+    drawn = _assert_labels_apart(figure)
+    assert sorted(drawn + placement.dropped) == sorted(r.text for r in requests)
+    assert drawn[0] == "Site 11 hospital"  # the sensitive site is placed first
+    # the same inputs give the same positions
+    again = Figure(figsize=(6, 4), dpi=PRINT_DPI)
+    ax2 = again.add_axes((0.05, 0.05, 0.9, 0.9))
+    ax2.set_xlim(0, 60_000)
+    ax2.set_ylim(0, 40_000)
+    second = place_labels(ax2, requests)
+    assert [a.xyann for a in second.drawn] == [a.xyann for a in placement.drawn]
+
+
+def test_regional_figure_labels_do_not_overlap(utrecht: Landscape) -> None:
+    state = site_state(utrecht, "2025")
+    result = reach(utrecht, state, block="night")
+    figure = reach_figure(result, state, region=parse_region("roaz:ROAZ08", utrecht))
+    drawn = _assert_labels_apart(figure)
+    assert {"UMC Utrecht", "Diakonessenhuis Utrecht"} <= set(drawn)
+
+
+@pytest.mark.slow
+def test_rotterdam_labels_do_not_overlap_in_the_roaz04_figures(
+    netherlands: Landscape, national_night: tuple[Reach, SiteState]
+) -> None:
+    result, state = national_night
+    view = parse_region("roaz:ROAZ04", netherlands)
+    drawn = _assert_labels_apart(reach_figure(result, state, region=view))
+    rotterdam = {"Erasmus MC Rotterdam", "Ikazia Rotterdam", "Maasstad Rotterdam",
+                 "Franciscus Gasthuis", "Franciscus Vlietland"}  # fmt: skip
+    assert rotterdam <= set(drawn)  # the dense cluster: every one placed, none dropped
+    scenario = load_scenario(REPO / "scenarios" / "spoedpost-dirksland.toml", netherlands)
+    after = reach(netherlands, scenario.state, block="night", settings=scenario.settings)
+    both = before_after_figure(result, after, state, scenario.state, region=view)
+    drawn = _assert_labels_apart(both)
+    assert drawn.count("Erasmus MC Rotterdam") == 2  # once in each panel

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -38,6 +39,7 @@ from matplotlib.patches import Patch, Rectangle
 from zorglandschap.access import sensitive_sites
 from zorglandschap.errors import ScenarioError
 from zorglandschap.files import atomic_path
+from zorglandschap.maps._labels import LabelRequest, Placement, label_priority, place_labels
 from zorglandschap.maps.style import (
     AV_COLOUR,
     BEYOND_EDGE,
@@ -338,12 +340,16 @@ def _draw_reach(
     state: SiteState,
     baseline: SiteState | None,
     region: RegionView | None,
-) -> None:
+) -> Placement:
+    """Draw one map of ``view``; its labels (a regional view) placed without overlaps."""
     landscape = view.landscape
     municipalities = reach_municipalities(view).to_crs(RD_NEW)
     if region is not None:
         inside = municipalities["gemeentecode"].isin(region.municipalities)
-        municipalities[~inside].plot(ax=ax, color=CONTEXT_FILL, edgecolor="#bbbbbb", linewidth=0.3)
+        if not inside.all():  # the country around the region (none on an extract of it)
+            municipalities[~inside].plot(
+                ax=ax, color=CONTEXT_FILL, edgecolor="#bbbbbb", linewidth=0.3
+            )
         municipalities = municipalities[inside]
     municipalities.plot(
         ax=ax, column="mean_minutes", cmap=_minutes_cmap(), norm=Normalize(15, view.minutes_norm),
@@ -361,8 +367,14 @@ def _draw_reach(
     site_ids = view_site_ids(view, state, region)
     sensitive = sensitive_sites(view)
     sites = reach_sites(view, state, baseline=baseline, sensitive=sensitive, site_ids=site_ids)
-    _draw_sites(ax, sites.to_crs(RD_NEW), labels=region is not None)
+    requests = _draw_sites(ax, sites.to_crs(RD_NEW), labels=region is not None)
     _fit(ax, landscape, region, view)
+    placement = place_labels(ax, requests)
+    if placement.dropped:  # named under the map, wrapped to its width
+        note = textwrap.fill("not labelled (no room): " + ", ".join(placement.dropped), 90)
+        ax.text(0.0, -0.01, note, transform=ax.transAxes, ha="left", va="top", fontsize=5.5,
+                color="#444444", clip_on=False)  # fmt: skip
+    return placement
 
 
 def _draw_beyond(ax: Axes, view: Reach) -> None:
@@ -377,7 +389,9 @@ def _draw_beyond(ax: Axes, view: Reach) -> None:
                zorder=8)  # fmt: skip
 
 
-def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> None:
+def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> list[LabelRequest]:
+    """The site markers; with ``labels``, the labels to place (:func:`place_labels`)."""
+    requests: list[LabelRequest] = []
     for row in sites.itertuples(index=False):
         x, y = row.geometry.x, row.geometry.y
         colour = SEH_COLOURS.get(row.seh, SEH_COLOURS["none"])
@@ -385,16 +399,22 @@ def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> None:
         ax.plot(x, y, marker="o", markersize=size, markerfacecolor=colour, linestyle="",
                 markeredgecolor="#000000" if row.open else colour, markeredgewidth=0.6,
                 alpha=1.0 if row.open else 0.7, zorder=10)  # fmt: skip
+        outer = size + 0.6
         if row.av:
             ax.plot(x, y, marker="o", markersize=size + 3, markerfacecolor="none",
                     markeredgecolor=AV_COLOUR, markeredgewidth=1.0, linestyle="", zorder=9)  # fmt: skip
+            outer = size + 4.0
         if row.changed:
             ax.plot(x, y, marker="o", markersize=size + 8, markerfacecolor="none",
                     markeredgecolor=CHANGED_COLOUR, markeredgewidth=1.5, linestyle="", zorder=9)  # fmt: skip
+            outer = size + 9.5
         if labels:
-            ax.annotate(str(row.label), (x, y), xytext=(5, 2), textcoords="offset points",
-                        fontsize=6, zorder=11, path_effects=_HALO, annotation_clip=True,
-                        clip_on=True)  # fmt: skip
+            priority = label_priority(
+                sensitive=row.extra_beyond > 0, changed=bool(row.changed), seh=str(row.seh),
+                is_open=bool(row.open), serves=float(row.serves), text=str(row.label),
+            )  # fmt: skip
+            requests.append(LabelRequest(float(x), float(y), str(row.label), outer / 2, priority))
+    return requests
 
 
 def _fit(ax: Axes, landscape: Landscape, region: RegionView | None, view: Reach) -> None:
