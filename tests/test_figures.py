@@ -21,6 +21,7 @@ from zorglandschap.errors import ScenarioError
 from zorglandschap.landscape import Landscape
 from zorglandschap.landscape.state import SiteState
 from zorglandschap.maps._labels import LabelRequest, label_priority, place_labels
+from zorglandschap.maps.plan_figure import PLAN_SOURCE_LINE, plan_figure
 from zorglandschap.maps.static import (
     PRINT_DPI,
     before_after_figure,
@@ -29,6 +30,7 @@ from zorglandschap.maps.static import (
     source_line,
 )
 from zorglandschap.maps.style import SEH_COLOURS
+from zorglandschap.optimise import ConcentrationResult, landscape_model
 from zorglandschap.report.region import parse_region
 from zorglandschap.scenario import load_scenario, site_state
 from zorglandschap.settings import DEFAULT_SETTINGS
@@ -262,3 +264,76 @@ def test_rotterdam_labels_do_not_overlap_in_the_roaz04_figures(
     both = before_after_figure(result, after, state, scenario.state, region=view)
     drawn = _assert_labels_apart(both)
     assert drawn.count("Erasmus MC Rotterdam") == 2  # once in each panel
+
+
+# -- plan figures (concentrate --figure) --------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def utrecht_plan(utrecht: Landscape) -> ConcentrationResult:
+    # the travel-only plan on every site: today's teams stop, others start (all on the figure)
+    return landscape_model(utrecht, "pancreas", norms=10, objective="travel").solve()
+
+
+def test_plan_figure_is_a4_with_the_frame_and_labels_apart(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult, tmp_path: Path
+) -> None:
+    figure = plan_figure(utrecht_plan, utrecht)
+    texts = _texts(figure)
+    offering = utrecht_plan.sites[utrecht_plan.sites["offers"]]
+    heading = (
+        f"Pancreatoduodenectomy (Whipple/PPPD) — {len(offering)} site offer(s), norm 10 a year"
+    )
+    assert heading in texts
+    assert PLAN_SOURCE_LINE in texts and "N" in texts and any(t.endswith(" km") for t in texts)
+    assert any(t.startswith("optimal, gap 0.00 %; patients' mean ") for t in texts)
+    drawn = _assert_labels_apart(figure)
+    stops = utrecht_plan.sites[utrecht_plan.sites["change"] == "stops"]
+    assert set(offering["name"]) | set(stops["name"]) == set(drawn)  # every plan site labelled
+    _check_print(save_figure(figure, tmp_path / "plan.png"), A4_LANDSCAPE)
+    for suffix in (".pdf", ".svg"):
+        one = save_figure(plan_figure(utrecht_plan, utrecht), tmp_path / f"a{suffix}")
+        two = save_figure(plan_figure(utrecht_plan, utrecht), tmp_path / f"b{suffix}")
+        assert one.read_bytes() == two.read_bytes()
+
+
+def test_regional_plan_figure_names_the_region_and_its_patients(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult
+) -> None:
+    view = parse_region("gemeente:Amersfoort", utrecht)
+    figure = plan_figure(utrecht_plan, utrecht, region=view, orientation="portrait")
+    texts = _texts(figure)
+    assert any(t.endswith(" — municipality Amersfoort") for t in texts)
+    flows = utrecht_plan.flows
+    patients = flows.loc[flows["demand_id"].isin(view.municipalities), "patients"].sum()
+    assert any(f"the region's {patients:.1f} patients a year: mean " in t for t in texts)
+    receiving = set(flows.loc[flows["demand_id"].isin(view.municipalities), "site_id"])
+    names = set(utrecht.sites.loc[sorted(receiving), "name"])
+    assert names <= set(_assert_labels_apart(figure))  # the sites its patients go to
+
+
+def test_concentrate_refuses_a_bad_figure_or_a_region_with_nothing_to_show(
+    tmp_path: Path,
+) -> None:
+    done = _cli("concentrate", "--intervention", "pancreas", "--figure", str(tmp_path / "x.gif"))
+    assert done.returncode == 2 and "--figure " in done.stderr and ".png, .pdf, .svg" in done.stderr
+    done = _cli("concentrate", "--intervention", "pancreas", "--region", "roaz:ROAZ04")
+    assert done.returncode == 2 and "give --map FILE.html or --figure FILE.png" in done.stderr
+    done = _cli("concentrate", "--intervention", "pancreas", "--region", "iza:Rotterdam",
+                "--figure", str(tmp_path / "x.png"))  # fmt: skip
+    assert done.returncode == 2 and "did you mean: Rotterdam Rijnmond" in done.stderr
+    done = _cli("concentrate", "--intervention", "pancreas", "--figure", "/proc/no/x.png")
+    assert done.returncode == 3 and "--figure: cannot write" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "x.png").exists()
+
+
+@pytest.mark.slow
+def test_concentrate_writes_a_regional_plan_figure_and_map(tmp_path: Path) -> None:
+    figure, page = tmp_path / "plan.png", tmp_path / "plan.html"
+    done = _cli("concentrate", "--intervention", "pancreas", "--norm", "20", "--per-roaz", "1",
+                "--region", "roaz:ROAZ04", "--figure", str(figure), "--map", str(page))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    _check_print(figure, A4_LANDSCAPE)
+    html = page.read_text(encoding="utf-8")
+    assert "The region shown: ROAZ region ROAZ04 Zuidwest" in html
+    assert "Erasmus Medisch Centrum Rotterdam" in html

@@ -161,6 +161,31 @@ def test_plan_map_renders_in_headless_chromium(
     assert len(np.unique(pixels, axis=0)) > 200, "the page looks blank"
 
 
+def test_regional_plan_map_shows_the_region_its_flows_and_where_they_go(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult, tmp_path: Path
+) -> None:
+    view = parse_region("gemeente:Amersfoort", utrecht)
+    html = map_html(concentration_map(utrecht_plan, utrecht, region=view))
+    assert "Pancreatoduodenectomy (Whipple/PPPD) — " in html
+    assert " — municipality Amersfoort</div>" in html
+    # only the region's flows, the national plan's (nothing re-solved)
+    flows = utrecht_plan.flows.assign(
+        gemeentecode=lambda f: f["demand_id"]  # municipality demand
+    )
+    mine = flows[flows["gemeentecode"].isin(view.municipalities) & (flows["patients"] > 1e-6)]
+    drawn = re.findall(r" → [^:]+: [0-9.]+ patients a year, [0-9]+ min", html)
+    assert len(drawn) == len(mine.groupby(["demand_id", "site_id"])) > 0
+    patients = mine["patients"].sum()
+    assert f"the region&#x27;s {patients:.1f} patients a year: mean " in html
+    assert "The region shown: municipality Amersfoort" in html
+    opened = open_offline(html, tmp_path / "browser")
+    assert opened.probe["errors"] == []
+    assert "Surrounding municipalities" in opened.probe["overlays"]
+    west, south, east, north = (float(v) for v in opened.probe["bounds"].split(","))
+    w, s, e, n = view.bounds(utrecht)
+    assert west <= w and east >= e and south <= s and north >= n  # the region in view
+
+
 def test_plan_map_of_several_interventions_has_a_layer_group_each(utrecht: Landscape) -> None:
     both = landscape_model(
         utrecht, ["pancreas", "liver"], norms={"pancreas": 10, "liver": 10}, objective="travel"

@@ -107,7 +107,7 @@ def reach_figure(
     ``region`` cuts the national ``result`` to the region (its figures are the national run's
     for its PC4 areas); ``baseline`` rings the sites a scenario changed.
     """
-    figure, (ax,) = _page(orientation, panels=1)
+    figure, (ax,) = page(orientation, panels=1)
     view = result if region is None else region_reach(result, region)
     _draw_reach(ax, view, state, baseline, region)
     heading = title or (
@@ -116,7 +116,8 @@ def reach_figure(
     )
     figure.text(0.03, 0.915, _figures_line(view), fontsize=9, va="top")
     source = source_line(regime_words(result.settings.travel.regime))
-    _furniture(figure, [ax], heading, source, result.minutes_norm, changed=baseline is not None)
+    handles = _legend_handles(result.minutes_norm, changed=baseline is not None)
+    furniture(figure, [ax], heading, source, handles, reach_ramp(result.minutes_norm))
     return figure
 
 
@@ -131,7 +132,7 @@ def before_after_figure(
     title: str | None = None,
 ) -> Figure:
     """Two panels, the baseline and the scenario, on the same scale and colours."""
-    figure, axes = _page(orientation, panels=2)
+    figure, axes = page(orientation, panels=2)
     one = before if region is None else region_reach(before, region)
     two = after if region is None else region_reach(after, region)
     _draw_reach(axes[0], one, before_state, None, region)
@@ -154,7 +155,8 @@ def before_after_figure(
         + ("" if region is None else f" — {region.label}")
     )
     source = source_line(regime_words(regimes[1], regimes[0]))
-    _furniture(figure, axes, heading, source, after.minutes_norm, changed=True)
+    handles = _legend_handles(after.minutes_norm, changed=True)
+    furniture(figure, axes, heading, source, handles, reach_ramp(after.minutes_norm))
     return figure
 
 
@@ -214,7 +216,7 @@ def check_format(path: str | Path) -> str:
 # ------------------------------------------------------------------------------------------
 
 
-def _page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
+def page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
     """An A4 figure with the map axes laid out (legend on the right or below)."""
     if orientation not in ORIENTATIONS:
         raise ScenarioError(f"--orientation {orientation!r}: use one of {', '.join(ORIENTATIONS)}.")
@@ -234,10 +236,25 @@ def _page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
     return figure, axes
 
 
-def _furniture(
-    figure: Figure, maps: list[Axes], heading: str, source: str, norm: float, *, changed: bool
+#: The minutes ramp of a figure's legend: (green end, red end, caption).
+Ramp = tuple[float, float, str]
+
+
+def reach_ramp(norm: float) -> Ramp:
+    """The legend ramp of a reach figure: 15 minutes green, the norm red."""
+    return (15.0, norm, "municipalities: mean minutes\nto the nearest open site")
+
+
+def furniture(
+    figure: Figure,
+    maps: list[Axes],
+    heading: str,
+    source: str,
+    handles: list[Patch | Line2D],
+    ramp: Ramp,
 ) -> None:
-    """Title, legend with the minutes ramp, scale bar and north arrow per map, source line."""
+    """Title, legend (``handles``) with the minutes ramp, scale bar and north arrow per map,
+    source line: the frame of every print figure (reach and plan)."""
     width, height = figure.get_size_inches()
     wide = width > height
     figure.text(0.03, 0.965, heading, fontsize=13, weight="bold", va="top", wrap=True)
@@ -245,7 +262,6 @@ def _furniture(
     for ax in maps:
         _scale_bar(ax)
         _north_arrow(ax)
-    handles = _legend_handles(norm, changed=changed)
     where = (0.78, 0.12, 0.21, 0.62) if wide else (0.04, 0.055, 0.92, 0.12)
     legend_ax = figure.add_axes(where)
     legend_ax.set_axis_off()
@@ -259,14 +275,15 @@ def _furniture(
         title_fontsize=8,
         alignment="left",
     )
-    ramp = figure.add_axes((0.79, 0.80, 0.17, 0.018) if wide else (0.55, 0.195, 0.4, 0.012))
+    low, high, caption = ramp
+    box = (0.79, 0.80, 0.17, 0.018) if wide else (0.55, 0.195, 0.4, 0.012)
     bar = figure.colorbar(
-        mpl.cm.ScalarMappable(norm=Normalize(15, norm), cmap=_minutes_cmap()),
-        cax=ramp,
+        mpl.cm.ScalarMappable(norm=Normalize(low, high), cmap=minutes_cmap()),
+        cax=figure.add_axes(box),
         orientation="horizontal",
         extend="max",
     )
-    bar.set_label("municipalities: mean minutes\nto the nearest open site", fontsize=7)
+    bar.set_label(caption, fontsize=7)
     bar.ax.tick_params(labelsize=7)
 
 
@@ -329,7 +346,8 @@ def _north_arrow(ax: Axes) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-def _minutes_cmap() -> Colormap:
+def minutes_cmap() -> Colormap:
+    """The minutes colour map of the print figures (the maps' ramp; grey without a value)."""
     cmap = LinearSegmentedColormap.from_list("zorglandschap-minutes", MINUTES_COLOURS)
     return cmap.with_extremes(bad=NO_VALUE_COLOUR, over=MINUTES_COLOURS[-1])
 
@@ -352,7 +370,7 @@ def _draw_reach(
             )
         municipalities = municipalities[inside]
     municipalities.plot(
-        ax=ax, column="mean_minutes", cmap=_minutes_cmap(), norm=Normalize(15, view.minutes_norm),
+        ax=ax, column="mean_minutes", cmap=minutes_cmap(), norm=Normalize(15, view.minutes_norm),
         edgecolor="#ffffff", linewidth=0.25, missing_kwds={"color": NO_VALUE_COLOUR},
     )  # fmt: skip
     beyond = municipalities[municipalities["beyond"] > 0]
@@ -368,9 +386,15 @@ def _draw_reach(
     sensitive = sensitive_sites(view)
     sites = reach_sites(view, state, baseline=baseline, sensitive=sensitive, site_ids=site_ids)
     requests = _draw_sites(ax, sites.to_crs(RD_NEW), labels=region is not None)
-    _fit(ax, landscape, region, view)
+    fit(ax, landscape, region, sorted({str(s) for s in view.points["site_id"] if s}))
+    return place_and_name_labels(ax, requests)
+
+
+def place_and_name_labels(ax: Axes, requests: list[LabelRequest]) -> Placement:
+    """Place the labels (:func:`~zorglandschap.maps._labels.place_labels`); those left out
+    for lack of room are named under the map, wrapped to its width."""
     placement = place_labels(ax, requests)
-    if placement.dropped:  # named under the map, wrapped to its width
+    if placement.dropped:
         note = textwrap.fill("not labelled (no room): " + ", ".join(placement.dropped), 90)
         ax.text(0.0, -0.01, note, transform=ax.transAxes, ha="left", va="top", fontsize=5.5,
                 color="#444444", clip_on=False)  # fmt: skip
@@ -417,17 +441,18 @@ def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> list[Labe
     return requests
 
 
-def _fit(ax: Axes, landscape: Landscape, region: RegionView | None, view: Reach) -> None:
-    """Limit the map to the country, or to the region and the sites nearest to its people."""
+def fit(ax: Axes, landscape: Landscape, region: RegionView | None, site_ids: list[str]) -> None:
+    """Limit the map to the country, or to the region and the sites ``site_ids`` (those
+    nearest to its people, or that receive its patients), with room for labels on the right."""
     if region is None:
         west, south, east, north = landscape.municipalities.to_crs(RD_NEW).total_bounds
     else:
         shape = landscape.municipalities.loc[list(region.municipalities)].to_crs(RD_NEW)
         west, south, east, north = shape.total_bounds
-        nearest = sorted({str(s) for s in view.points["site_id"] if s})
-        where = landscape.sites.loc[nearest, ["x_rd", "y_rd"]]
-        west, east = min(west, where["x_rd"].min()), max(east, where["x_rd"].max())
-        south, north = min(south, where["y_rd"].min()), max(north, where["y_rd"].max())
+        if site_ids:
+            where = landscape.sites.loc[site_ids, ["x_rd", "y_rd"]]
+            west, east = min(west, where["x_rd"].min()), max(east, where["x_rd"].max())
+            south, north = min(south, where["y_rd"].min()), max(north, where["y_rd"].max())
     pad = 0.04 * max(east - west, north - south)
     # room on the right for the labels of sites at the edge (regional views are labelled)
     room = 0.0 if region is None else 0.12 * (east - west)
