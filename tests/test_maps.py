@@ -360,6 +360,36 @@ def test_maps_name_the_calibration_regime_and_both_when_they_differ(utrecht: Lan
     assert "RIVM composite time in calibration regime rivm2022 (" in html
 
 
+def _overlapping_labels(boxes: list[list]) -> list[tuple[str, str]]:
+    """Pairs of visible labels (probe: text, left, top, right, bottom) whose boxes overlap."""
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+    ]
+
+
+def test_map_labels_that_collide_on_screen_keep_the_first_by_priority(
+    utrecht: Landscape, tmp_path: Path
+) -> None:
+    # the city of Utrecht fitted to the window: four hospitals within 3 km, the UMC and the
+    # children's hospital on one campus; labels are kept in priority order (the one serving
+    # most people first), a label that would cover a kept one is hidden
+    state = site_state(utrecht, "2025")
+    result = reach(utrecht, state, block="night")
+    view = parse_region("gemeente:Utrecht", utrecht)
+    opened = open_offline(map_html(reach_map(result, state, region=view)), tmp_path)
+    probe = opened.probe
+    assert probe["errors"] == [] and probe["zoom"] >= LABEL_MIN_ZOOM
+    shown = [box[0] for box in probe["label_boxes"]]
+    assert "Diakonessenhuis Utrecht" in shown and probe["labels_collided"]
+    assert len(shown) + len(probe["labels_collided"]) == len(probe["labels"])
+    assert _overlapping_labels(probe["label_boxes"]) == []
+    for hidden in probe["labels_collided"]:  # hidden only where it would cover a kept label
+        assert _overlapping_labels([hidden, *probe["label_boxes"]]), hidden[0]
+
+
 def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -> None:
     baseline = site_state(utrecht, "2025")
     closed = baseline.with_changes({"diakonessenhuis-utrecht": {"seh": "none"}}, name="no Diak")
@@ -385,6 +415,7 @@ def test_committed_maps_open_offline(name: str, tmp_path: Path) -> None:
     assert opened.probe["maps"] == 1 and opened.probe["features"] > 0
     assert "Hospital sites" in opened.probe["overlays"] or "Sites" in opened.probe["overlays"]
     assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+    assert _overlapping_labels(opened.probe["label_boxes"]) == []  # ROAZ04: Rotterdam
 
 
 #: committed regional maps (the three older ones are in tests/test_golden.py) → their command

@@ -1,7 +1,7 @@
 """Site labels of the print figures that never overlap: a greedy, deterministic placement.
 
-Each label is tried, in order of priority (:func:`label_priority`: sensitive SEHs first, then
-sites a scenario changes, open 24/7 SEHs, limited hours, spoedposts, the others; the site that
+Each label is tried, in order of priority (:func:`~zorglandschap.maps.style.label_priority`:
+sensitive SEHs first, then sites a scenario changes, open 24/7 SEHs, limited hours, spoedposts, the others; the site that
 serves more people first), at a few positions around its marker: right, left, the four
 diagonals, above, below; then further out, in 16 directions, with a thin leader line to the
 marker that crosses no other label. The first
@@ -26,6 +26,8 @@ from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Annotation
+
+from zorglandschap.maps.style import label_priority
 
 __all__ = ["LabelRequest", "Placement", "label_priority", "place_labels"]
 
@@ -90,27 +92,6 @@ class Placement:
 
     drawn: list[Annotation] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
-
-
-def label_priority(
-    *, sensitive: bool, changed: bool, seh: str, is_open: bool, serves: float, text: str
-) -> tuple[float | str, ...]:
-    """The order labels are placed in: sensitive SEHs, then changed sites, open 24/7 SEHs,
-    limited hours, spoedposts, the others; more people served first; then by text.
-
-    >>> a = label_priority(sensitive=True, changed=False, seh="limited", is_open=True,
-    ...                    serves=10, text="A")
-    >>> b = label_priority(sensitive=False, changed=False, seh="24/7", is_open=True,
-    ...                    serves=9e5, text="B")
-    >>> sorted([b, a]) == [a, b]
-    True
-    """
-    rank = {"24/7": 2, "limited": 3, "spoedpost": 4}.get(seh, 5) if is_open else 6
-    if changed:
-        rank = 1
-    if sensitive:
-        rank = 0
-    return (rank, -float(serves), text)
 
 
 def place_labels(ax: Axes, requests: Sequence[LabelRequest]) -> Placement:

@@ -76,13 +76,16 @@ def panel_style() -> str:
         "padding: 0 3px; font: 11px sans-serif; color: #111; }"
         ".zl-label::before { display: none; }"
         ".zl-far .zl-label { display: none; }"
+        ".zl-label.zl-hidden { visibility: hidden; }"
         "</style>"
     )
 
 
 def panel_script(m: folium.Map) -> str:
     """JavaScript that moves the layer list into the panel and shows the site labels from
-    :data:`~zorglandschap.maps.style.LABEL_MIN_ZOOM` on."""
+    :data:`~zorglandschap.maps.style.LABEL_MIN_ZOOM` on; where two labels collide on screen
+    the one placed first (in :func:`~zorglandschap.maps.style.label_priority` order) stays and
+    the other is hidden until a closer zoom separates them (after every zoom and pan)."""
     name = m.get_name()
     return (
         "<script>document.addEventListener('DOMContentLoaded', function () {"
@@ -90,9 +93,16 @@ def panel_script(m: folium.Map) -> str:
         "var box = document.getElementById('zl-layers');"
         "document.querySelectorAll('.leaflet-control-layers').forEach(function (c) {"
         "box.appendChild(c); });"
+        "function declutter() { var kept = [];"
+        "document.querySelectorAll('.zl-label').forEach(function (e) {"
+        "e.classList.remove('zl-hidden'); var r = e.getBoundingClientRect();"
+        "if (r.width === 0) { return; }"
+        "var hit = kept.some(function (k) { return r.left < k.right && k.left < r.right && "
+        "r.top < k.bottom && k.top < r.bottom; });"
+        "if (hit) { e.classList.add('zl-hidden'); } else { kept.push(r); } }); }"
         "function labels() { map.getContainer().classList.toggle('zl-far', "
-        f"map.getZoom() < {LABEL_MIN_ZOOM}); }}"
-        "map.on('zoomend', labels); labels(); });</script>"
+        f"map.getZoom() < {LABEL_MIN_ZOOM}); declutter(); }}"
+        "map.on('zoomend moveend overlayadd', labels); labels(); });</script>"
     )
 
 

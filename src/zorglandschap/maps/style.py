@@ -117,6 +117,28 @@ def composite_note(regime: str) -> str:
     return COMPOSITE_NOTE.replace("RIVM composite time (", f"RIVM composite time in {regime} (")
 
 
+def label_priority(
+    *, sensitive: bool, changed: bool, seh: str, is_open: bool, serves: float, text: str
+) -> tuple[float | str, ...]:
+    """The order site labels are placed (print figures) or kept when they collide (interactive
+    maps) in: sensitive SEHs, then changed sites, open 24/7 SEHs,
+    limited hours, spoedposts, the others; more people served first; then by text.
+
+    >>> a = label_priority(sensitive=True, changed=False, seh="limited", is_open=True,
+    ...                    serves=10, text="A")
+    >>> b = label_priority(sensitive=False, changed=False, seh="24/7", is_open=True,
+    ...                    serves=9e5, text="B")
+    >>> sorted([b, a]) == [a, b]
+    True
+    """
+    rank = {"24/7": 2, "limited": 3, "spoedpost": 4}.get(seh, 5) if is_open else 6
+    if changed:
+        rank = 1
+    if sensitive:
+        rank = 0
+    return (rank, -float(serves), text)
+
+
 def minutes_ramp(vmin: float, vmax: float, *, caption: str = "") -> branca.colormap.LinearColormap:
     """The minutes colour ramp from ``vmin`` (green) to ``vmax`` (red)."""
     return branca.colormap.LinearColormap(MINUTES_COLOURS, vmin=vmin, vmax=vmax, caption=caption)
