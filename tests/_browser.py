@@ -72,7 +72,7 @@ window.addEventListener("load", function () { setTimeout(function () {
   });
   var pre = document.createElement("pre"); pre.id = "zl-probe";
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
-}, 0); });
+}, 600); });  // after Leaflet's first zoom animation (250 ms): labels settled
 </script>"""
 
 

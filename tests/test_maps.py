@@ -360,34 +360,40 @@ def test_maps_name_the_calibration_regime_and_both_when_they_differ(utrecht: Lan
     assert "RIVM composite time in calibration regime rivm2022 (" in html
 
 
-def _overlapping_labels(boxes: list[list]) -> list[tuple[str, str]]:
-    """Pairs of visible labels (probe: text, left, top, right, bottom) whose boxes overlap."""
+def _overlapping_labels(boxes: list[list], within: float = 0.0) -> list[tuple[str, str]]:
+    """Pairs of labels (probe: text, left, top, right, bottom) whose boxes overlap, or come
+    closer than ``within`` pixels."""
+    w = within
     return [
         (a[0], b[0])
         for i, a in enumerate(boxes)
         for b in boxes[i + 1 :]
-        if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]
+        if a[1] < b[3] + w and b[1] < a[3] + w and a[2] < b[4] + w and b[2] < a[4] + w
     ]
 
 
 def test_map_labels_that_collide_on_screen_keep_the_first_by_priority(
     utrecht: Landscape, tmp_path: Path
 ) -> None:
-    # the city of Utrecht fitted to the window: four hospitals within 3 km, the UMC and the
-    # children's hospital on one campus; labels are kept in priority order (the one serving
-    # most people first), a label that would cover a kept one is hidden
+    # ROAZ Midden-Nederland fitted to the window (zoom 10.5): the city of Utrecht's four
+    # hospitals within 3 km; labels are kept in priority order (the one serving most people
+    # first), a label that would cover a kept one is hidden (here UMC Utrecht's, under the
+    # Diakonessenhuis'); measured once Leaflet's first zoom animation has ended
     state = site_state(utrecht, "2025")
     result = reach(utrecht, state, block="night")
-    view = parse_region("gemeente:Utrecht", utrecht)
+    view = parse_region("roaz:ROAZ08", utrecht)
     opened = open_offline(map_html(reach_map(result, state, region=view)), tmp_path)
     probe = opened.probe
     assert probe["errors"] == [] and probe["zoom"] >= LABEL_MIN_ZOOM
     shown = [box[0] for box in probe["label_boxes"]]
-    assert "Diakonessenhuis Utrecht" in shown and probe["labels_collided"]
+    assert "Diakonessenhuis Utrecht" in shown
+    assert [hidden[0] for hidden in probe["labels_collided"]] == ["UMC Utrecht"]
     assert len(shown) + len(probe["labels_collided"]) == len(probe["labels"])
     assert _overlapping_labels(probe["label_boxes"]) == []
-    for hidden in probe["labels_collided"]:  # hidden only where it would cover a kept label
-        assert _overlapping_labels([hidden, *probe["label_boxes"]]), hidden[0]
+    # hidden only where it would cover a kept label (the page keeps 2 px between labels;
+    # Leaflet may round a pan to whole pixels after the page measured them: 3 px)
+    for hidden in probe["labels_collided"]:
+        assert _overlapping_labels([hidden, *probe["label_boxes"]], within=3), hidden[0]
 
 
 def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -> None:

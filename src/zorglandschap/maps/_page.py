@@ -85,7 +85,8 @@ def panel_script(m: folium.Map) -> str:
     """JavaScript that moves the layer list into the panel and shows the site labels from
     :data:`~zorglandschap.maps.style.LABEL_MIN_ZOOM` on; where two labels collide on screen
     the one placed first (in :func:`~zorglandschap.maps.style.label_priority` order) stays and
-    the other is hidden until a closer zoom separates them (after every zoom and pan)."""
+    the other is hidden until a closer zoom separates them (after every zoom, pan and resize,
+    and once the page has loaded)."""
     name = m.get_name()
     return (
         "<script>document.addEventListener('DOMContentLoaded', function () {"
@@ -97,12 +98,15 @@ def panel_script(m: folium.Map) -> str:
         "document.querySelectorAll('.zl-label').forEach(function (e) {"
         "e.classList.remove('zl-hidden'); var r = e.getBoundingClientRect();"
         "if (r.width === 0) { return; }"
-        "var hit = kept.some(function (k) { return r.left < k.right && k.left < r.right && "
-        "r.top < k.bottom && k.top < r.bottom; });"
+        # 2 px apart at least: Leaflet rounds positions to whole pixels after a pan
+        "var hit = kept.some(function (k) { return r.left < k.right + 2 && k.left < r.right + 2 "
+        "&& r.top < k.bottom + 2 && k.top < r.bottom + 2; });"
         "if (hit) { e.classList.add('zl-hidden'); } else { kept.push(r); } }); }"
         "function labels() { map.getContainer().classList.toggle('zl-far', "
         f"map.getZoom() < {LABEL_MIN_ZOOM}); declutter(); }}"
-        "map.on('zoomend moveend overlayadd', labels); labels(); });</script>"
+        "map.on('zoomend moveend overlayadd resize', labels); labels();"
+        # again once the page has its final layout (styles, panel, fonts)
+        "window.addEventListener('load', labels); });</script>"
     )
 
 

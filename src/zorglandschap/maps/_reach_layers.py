@@ -141,6 +141,8 @@ def context_layer(landscape: Landscape, region: RegionView, bounds: Bounds) -> f
     near = near[~near.index.isin(region.municipalities)]
     frame = display(near.reset_index()[["gemeentecode", "name", "geometry"]], SIMPLIFY_DEGREES * 2)
     layer = folium.FeatureGroup(name="Surrounding municipalities", show=True)
+    if frame.empty:  # an extract of the region alone: nothing around it
+        return layer
     folium.GeoJson(
         frame.to_json(drop_id=True),
         style_function=lambda _: {
