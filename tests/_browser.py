@@ -63,9 +63,16 @@ window.addEventListener("load", function () { setTimeout(function () {
   document.querySelectorAll(".leaflet-control-layers-base label span span, " +
       ".leaflet-control-layers-base label > span").forEach(function (e) {
     if (e.children.length === 0) { out.bases.push(e.textContent.trim()); } });
+  // the site labels on screen, and those hidden where they collide: [text, l, t, r, b]
+  out.label_boxes = []; out.labels_collided = [];
+  document.querySelectorAll(".zl-label").forEach(function (e) {
+    var r = e.getBoundingClientRect(), box = [e.textContent.trim(), r.left, r.top, r.right, r.bottom];
+    if (r.width === 0) { return; }
+    (getComputedStyle(e).visibility === "hidden" ? out.labels_collided : out.label_boxes).push(box);
+  });
   var pre = document.createElement("pre"); pre.id = "zl-probe";
   pre.textContent = JSON.stringify(out); document.body.appendChild(pre);
-}, 0); });
+}, 600); });  // after Leaflet's first zoom animation (250 ms): labels settled
 </script>"""
 
 

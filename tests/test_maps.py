@@ -33,6 +33,7 @@ from zorglandschap.optimise import ConcentrationResult, landscape_model
 from zorglandschap.report.layers import reach_difference, reach_sites
 from zorglandschap.report.region import parse_region, region_reach
 from zorglandschap.scenario import site_state
+from zorglandschap.settings import DEFAULT_SETTINGS
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -158,6 +159,31 @@ def test_plan_map_renders_in_headless_chromium(
     # the new teams' green markers and flows are drawn, on a coloured map
     assert _shows(pixels, CHANGE_COLOURS["starts"]) > 50, "no new-team marker or flow visible"
     assert len(np.unique(pixels, axis=0)) > 200, "the page looks blank"
+
+
+def test_regional_plan_map_shows_the_region_its_flows_and_where_they_go(
+    utrecht: Landscape, utrecht_plan: ConcentrationResult, tmp_path: Path
+) -> None:
+    view = parse_region("gemeente:Amersfoort", utrecht)
+    html = map_html(concentration_map(utrecht_plan, utrecht, region=view))
+    assert "Pancreatoduodenectomy (Whipple/PPPD) — " in html
+    assert " — municipality Amersfoort</div>" in html
+    # only the region's flows, the national plan's (nothing re-solved)
+    flows = utrecht_plan.flows.assign(
+        gemeentecode=lambda f: f["demand_id"]  # municipality demand
+    )
+    mine = flows[flows["gemeentecode"].isin(view.municipalities) & (flows["patients"] > 1e-6)]
+    drawn = re.findall(r" → [^:]+: [0-9.]+ patients a year, [0-9]+ min", html)
+    assert len(drawn) == len(mine.groupby(["demand_id", "site_id"])) > 0
+    patients = mine["patients"].sum()
+    assert f"the region&#x27;s {patients:.1f} patients a year: mean " in html
+    assert "The region shown: municipality Amersfoort" in html
+    opened = open_offline(html, tmp_path / "browser")
+    assert opened.probe["errors"] == []
+    assert "Surrounding municipalities" in opened.probe["overlays"]
+    west, south, east, north = (float(v) for v in opened.probe["bounds"].split(","))
+    w, s, e, n = view.bounds(utrecht)
+    assert west <= w and east >= e and south <= s and north >= n  # the region in view
 
 
 def test_plan_map_of_several_interventions_has_a_layer_group_each(utrecht: Landscape) -> None:
@@ -320,6 +346,56 @@ def test_regional_map_opens_offline_fitted_to_the_region_with_labels(
     assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
 
 
+def test_maps_name_the_calibration_regime_and_both_when_they_differ(utrecht: Landscape) -> None:
+    state = site_state(utrecht, "2025")
+    old = DEFAULT_SETTINGS.replace(travel={"regime": "rivm2019"})
+    now = reach(utrecht, state, block="night", minutes=20)
+    then = reach(utrecht, state, block="night", minutes=20, settings=old)
+    html = map_html(reach_map(then, state))
+    assert "RIVM composite time in calibration regime rivm2019 (" in html
+    assert "rivm2022" not in html
+    html = map_html(before_after_map(then, now, state, state))
+    assert "in calibration regimes: before rivm2019, after rivm2022 (" in html
+    html = map_html(before_after_map(now, now, state, state))
+    assert "RIVM composite time in calibration regime rivm2022 (" in html
+
+
+def _overlapping_labels(boxes: list[list], within: float = 0.0) -> list[tuple[str, str]]:
+    """Pairs of labels (probe: text, left, top, right, bottom) whose boxes overlap, or come
+    closer than ``within`` pixels."""
+    w = within
+    return [
+        (a[0], b[0])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if a[1] < b[3] + w and b[1] < a[3] + w and a[2] < b[4] + w and b[2] < a[4] + w
+    ]
+
+
+def test_map_labels_that_collide_on_screen_keep_the_first_by_priority(
+    utrecht: Landscape, tmp_path: Path
+) -> None:
+    # ROAZ Midden-Nederland fitted to the window (zoom 10.5): the city of Utrecht's four
+    # hospitals within 3 km; labels are kept in priority order (the one serving most people
+    # first), a label that would cover a kept one is hidden (here UMC Utrecht's, under the
+    # Diakonessenhuis'); measured once Leaflet's first zoom animation has ended
+    state = site_state(utrecht, "2025")
+    result = reach(utrecht, state, block="night")
+    view = parse_region("roaz:ROAZ08", utrecht)
+    opened = open_offline(map_html(reach_map(result, state, region=view)), tmp_path)
+    probe = opened.probe
+    assert probe["errors"] == [] and probe["zoom"] >= LABEL_MIN_ZOOM
+    shown = [box[0] for box in probe["label_boxes"]]
+    assert "Diakonessenhuis Utrecht" in shown
+    assert [hidden[0] for hidden in probe["labels_collided"]] == ["UMC Utrecht"]
+    assert len(shown) + len(probe["labels_collided"]) == len(probe["labels"])
+    assert _overlapping_labels(probe["label_boxes"]) == []
+    # hidden only where it would cover a kept label (the page keeps 2 px between labels;
+    # Leaflet may round a pan to whole pixels after the page measured them: 3 px)
+    for hidden in probe["labels_collided"]:
+        assert _overlapping_labels([hidden, *probe["label_boxes"]], within=3), hidden[0]
+
+
 def test_before_after_map_toggles_and_shows_the_difference(utrecht: Landscape) -> None:
     baseline = site_state(utrecht, "2025")
     closed = baseline.with_changes({"diakonessenhuis-utrecht": {"seh": "none"}}, name="no Diak")
@@ -345,6 +421,7 @@ def test_committed_maps_open_offline(name: str, tmp_path: Path) -> None:
     assert opened.probe["maps"] == 1 and opened.probe["features"] > 0
     assert "Hospital sites" in opened.probe["overlays"] or "Sites" in opened.probe["overlays"]
     assert opened.non_background(BACKGROUND, _map_area((1400, 1000))) > 0.15
+    assert _overlapping_labels(opened.probe["label_boxes"]) == []  # ROAZ04: Rotterdam
 
 
 #: committed regional maps (the three older ones are in tests/test_golden.py) → their command

@@ -18,6 +18,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from zorglandschap.cli._plan_outputs import (
+    PlanFigureOption,
+    PlanRegionOption,
+    check_plan_views,
+    plan_region,
+    write_plan_figure,
+)
 from zorglandschap.cli._progress import SolveProgress
 from zorglandschap.cli.app import (
     JsonOption,
@@ -33,6 +40,7 @@ from zorglandschap.landscape import load_landscape
 if TYPE_CHECKING:
     from zorglandschap.landscape import Landscape
     from zorglandschap.optimise import ConcentrationResult
+    from zorglandschap.report.region import RegionView
 
 
 InterventionOption = Annotated[
@@ -178,6 +186,8 @@ def concentrate_command(
     gap: GapOption = None,
     csv: CsvOption = None,
     map_path: MapOption = None,
+    figure: PlanFigureOption = None,
+    region: PlanRegionOption = None,
     gpkg: GpkgOption = None,
     matrix: MatrixOption = None,
     matrix_unit: MatrixUnitOption = None,
@@ -202,9 +212,11 @@ def concentrate_command(
         closed_sites=close_site, scenario=scenario, solver=solver, time_limit=time_limit,
         gap=gap,
     )  # fmt: skip
-    check_outputs(csv=csv, map_path=map_path, gpkg=gpkg)
+    check_plan_views(region, map_path=map_path, figure=figure)
+    check_outputs(csv=csv, map_path=map_path, gpkg=gpkg, figure=figure)
     matrix_source(matrix, matrix_unit)  # the matrix paths and unit, before the data
     landscape = load_landscape(regions)
+    view = plan_region(region, landscape)
     if flags.scenario is not None:
         asked = load_scenario(flags.scenario, landscape)
         source = matrix_source(matrix, matrix_unit, settings=asked.settings)
@@ -218,7 +230,9 @@ def concentrate_command(
         result = model.solve(
             solver=flags.solver, time_limit=flags.time_limit, gap=flags.gap, progress=progress
         )
-    _write_outputs(result, landscape, csv=csv, map_path=map_path, gpkg=gpkg)
+    _write_outputs(
+        result, landscape, csv=csv, map_path=map_path, gpkg=gpkg, figure=figure, region=view
+    )
     if as_json:
         typer.echo(result.to_json())
     else:
@@ -230,7 +244,9 @@ def concentrate_command(
 # -- outputs ---------------------------------------------------------------------------------
 
 
-def check_outputs(*, csv: Path | None, map_path: Path | None, gpkg: Path | None) -> None:
+def check_outputs(
+    *, csv: Path | None, map_path: Path | None, gpkg: Path | None, figure: Path | None = None
+) -> None:
     """Refuse, before any computation, output paths that cannot be written: an empty path, a
     folder given for a file (or a file for the CSV folder), a parent that is a file, a name
     the file system refuses (too long). The folders are made here.
@@ -241,7 +257,7 @@ def check_outputs(*, csv: Path | None, map_path: Path | None, gpkg: Path | None)
         Naming the option and the path.
     """
     for flag, path, folder in (("--csv", csv, True), ("--map", map_path, False),
-                               ("--gpkg", gpkg, False)):  # fmt: skip
+                               ("--gpkg", gpkg, False), ("--figure", figure, False)):  # fmt: skip
         if path is None:
             continue
         if str(path).strip() in ("", "."):
@@ -286,15 +302,23 @@ def _write_outputs(
     csv: Path | None,
     map_path: Path | None,
     gpkg: Path | None,
+    figure: Path | None = None,
+    region: RegionView | None = None,
 ) -> None:
-    """Write the plan's CSV tables, map and GeoPackage (each atomically); without a plan write
-    nothing, so the files of an earlier plan stay, and say so. Notes go to stderr."""
+    """Write the plan's CSV tables, map, GeoPackage and figure (each atomically; the map and
+    figure of ``region`` when given); without a plan write nothing, so the files of an earlier
+    plan stay, and say so. Notes go to stderr."""
     from zorglandschap.maps import concentration_layers, concentration_map, save_layers, save_map
 
     err = Console(stderr=True)
     wanted = [
         (path, kind)
-        for path, kind in ((csv, "CSV"), (map_path, "map"), (gpkg, "GeoPackage"))
+        for path, kind in (
+            (csv, "CSV"),
+            (map_path, "map"),
+            (gpkg, "GeoPackage"),
+            (figure, "figure"),
+        )
         if path is not None
     ]
     if not result.has_plan:
@@ -311,7 +335,7 @@ def _write_outputs(
             written = result.to_csv(csv)
             err.print(f"wrote {len(written)} CSV files to {escape(str(csv))}.", highlight=False)
         if map_path is not None:
-            written_map = save_map(concentration_map(result, landscape), map_path)
+            written_map = save_map(concentration_map(result, landscape, region=region), map_path)
             err.print(f"wrote {escape(str(written_map))}: open it in a browser.", highlight=False)
         if gpkg is not None:
             written_gpkg = save_layers(concentration_layers(result, landscape), gpkg)
@@ -319,10 +343,13 @@ def _write_outputs(
                 f"wrote {escape(str(written_gpkg))}: layers municipalities, flows, sites.",
                 highlight=False,
             )
+        if figure is not None:
+            written_figure = write_plan_figure(result, landscape, figure, region)
+            err.print(f"wrote {escape(str(written_figure))}.", highlight=False)
     except OSError as exc:
         raise OutputError(
-            f"Cannot write {exc.filename or map_path or gpkg}: {exc.strerror or exc}; give a "
-            "file path in a folder you can write to."
+            f"Cannot write {exc.filename or map_path or gpkg or figure}: {exc.strerror or exc}; "
+            "give a file path in a folder you can write to."
         ) from None
 
 

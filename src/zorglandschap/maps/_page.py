@@ -76,13 +76,17 @@ def panel_style() -> str:
         "padding: 0 3px; font: 11px sans-serif; color: #111; }"
         ".zl-label::before { display: none; }"
         ".zl-far .zl-label { display: none; }"
+        ".zl-label.zl-hidden { visibility: hidden; }"
         "</style>"
     )
 
 
 def panel_script(m: folium.Map) -> str:
     """JavaScript that moves the layer list into the panel and shows the site labels from
-    :data:`~zorglandschap.maps.style.LABEL_MIN_ZOOM` on."""
+    :data:`~zorglandschap.maps.style.LABEL_MIN_ZOOM` on; where two labels collide on screen
+    the one placed first (in :func:`~zorglandschap.maps.style.label_priority` order) stays and
+    the other is hidden until a closer zoom separates them (after every zoom, pan and resize,
+    and once the page has loaded)."""
     name = m.get_name()
     return (
         "<script>document.addEventListener('DOMContentLoaded', function () {"
@@ -90,9 +94,19 @@ def panel_script(m: folium.Map) -> str:
         "var box = document.getElementById('zl-layers');"
         "document.querySelectorAll('.leaflet-control-layers').forEach(function (c) {"
         "box.appendChild(c); });"
+        "function declutter() { var kept = [];"
+        "document.querySelectorAll('.zl-label').forEach(function (e) {"
+        "e.classList.remove('zl-hidden'); var r = e.getBoundingClientRect();"
+        "if (r.width === 0) { return; }"
+        # 2 px apart at least: Leaflet rounds positions to whole pixels after a pan
+        "var hit = kept.some(function (k) { return r.left < k.right + 2 && k.left < r.right + 2 "
+        "&& r.top < k.bottom + 2 && k.top < r.bottom + 2; });"
+        "if (hit) { e.classList.add('zl-hidden'); } else { kept.push(r); } }); }"
         "function labels() { map.getContainer().classList.toggle('zl-far', "
-        f"map.getZoom() < {LABEL_MIN_ZOOM}); }}"
-        "map.on('zoomend', labels); labels(); });</script>"
+        f"map.getZoom() < {LABEL_MIN_ZOOM}); declutter(); }}"
+        "map.on('zoomend moveend overlayadd resize', labels); labels();"
+        # again once the page has its final layout (styles, panel, fonts)
+        "window.addEventListener('load', labels); });</script>"
     )
 
 

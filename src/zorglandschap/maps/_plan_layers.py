@@ -1,11 +1,11 @@
 """The folium layers of a concentration-plan map, drawn from :func:`~zorglandschap.report.layers.
-concentration_layers`."""
+concentration_layers`, and the words of a plan's map and print figure (heading, figures line)."""
 
 from __future__ import annotations
 
 import html as html_escape
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import branca
 import folium
@@ -15,12 +15,76 @@ from zorglandschap.landscape import Landscape
 from zorglandschap.maps._reach_layers import display
 from zorglandschap.maps.style import CHANGE_COLOURS, CHANGE_LABELS, SIMPLIFY_DEGREES, fill
 
+if TYPE_CHECKING:
+    from zorglandschap.optimise.concentration import ConcentrationResult
+    from zorglandschap.report.region import RegionView
+
 
 def intervention_name(landscape: Landscape, intervention: str) -> str:
     norms = landscape.norms
     if intervention in norms.index and "intervention" in norms.columns:
         return str(norms.at[intervention, "intervention"])
     return intervention
+
+
+def plan_limit(result: ConcentrationResult, intervention: str) -> float:
+    """The red end of the minutes ramp of a plan: its maximum travel time (default 90)."""
+    overall = result.indicators[
+        (result.indicators["intervention"] == intervention) & (result.indicators["region"] == "all")
+    ]
+    return float(overall["beyond_minutes"].iloc[0]) if len(overall) else 90.0
+
+
+def plan_heading(
+    result: ConcentrationResult, landscape: Landscape, region: RegionView | None
+) -> str:
+    """The heading of a plan's map or figure: intervention(s), offering sites, norm(s)."""
+    names = ", ".join(intervention_name(landscape, p) for p in result.interventions)
+    norms = sorted({float(v) for v in result.sites["norm"]})
+    offering = result.sites[result.sites["offers"]]
+    heading = (
+        f"{names} — {len(offering)} site offer(s), norm {', '.join(f'{v:g}' for v in norms)} a year"
+    )
+    return heading if region is None else f"{heading} — {region.label}"
+
+
+def plan_line(
+    result: ConcentrationResult,
+    landscape: Landscape,
+    regional: dict[str, gpd.GeoDataFrame] | None,
+    *,
+    what: str,
+) -> str:
+    """The figures of a plan: status, the patients' minutes, teams that stop and start; with
+    ``regional`` (:func:`~zorglandschap.report.region.region_plan_layers`) the region's
+    patients and the sites they go to. ``what`` ("map", "figure") names what shows the first
+    of several interventions."""
+    d = result.to_dict()
+    gap = "" if result.gap is None else f", gap {100 * result.gap:.2f} %"
+    stops = int((result.sites["change"] == "stops").sum())
+    starts = int((result.sites["change"] == "starts").sum())
+    line = (
+        f"{result.status}{gap}; patients' mean {d['mean_minutes']:.1f} min, P90 "
+        f"{d['p90_minutes']:.1f}, max {d['max_minutes']:.1f}; {stops} team(s) stop, {starts} "
+        f"start; solved on {result.demand_level} demand"
+    )
+    first = result.interventions[0]
+    if regional is not None:
+        flows = regional["flows"][regional["flows"]["intervention"] == first]
+        patients = float(flows["patients"].sum())
+        mean = (
+            float((flows["patients"] * flows["mean_minutes"]).sum() / patients) if patients else 0
+        )
+        line += (
+            f"; the region's {patients:.1f} patients a year: mean {mean:.1f} min, to "
+            f"{flows['site_id'].nunique()} site(s)"
+        )
+    if len(result.interventions) > 1:
+        shown = intervention_name(landscape, first)
+        line += f"; {what} shows {shown}" + (
+            ", the others are in the layer list" if what == "map" else ""
+        )
+    return line
 
 
 def plan_municipality_layer(

@@ -32,6 +32,7 @@ from zorglandschap.maps.style import (
     SEH_LABELS,
     SIMPLIFY_DEGREES,
     fill,
+    label_priority,
 )
 from zorglandschap.report.region import RegionView
 from zorglandschap.vocab import RegionLayer
@@ -140,6 +141,8 @@ def context_layer(landscape: Landscape, region: RegionView, bounds: Bounds) -> f
     near = near[~near.index.isin(region.municipalities)]
     frame = display(near.reset_index()[["gemeentecode", "name", "geometry"]], SIMPLIFY_DEGREES * 2)
     layer = folium.FeatureGroup(name="Surrounding municipalities", show=True)
+    if frame.empty:  # an extract of the region alone: nothing around it
+        return layer
     folium.GeoJson(
         frame.to_json(drop_id=True),
         style_function=lambda _: {
@@ -268,8 +271,24 @@ def site_layers(
         if row.changed:
             tip = f"{row.name}: {_change_text(row)}"
             _ring(where, radius + 8, CHANGED_COLOUR, 3, "5 3", tip).add_to(changed)
+    _label_markers(sites, labels)
+    return [main, av, centres, *([changed] if sites["changed"].any() else []), labels]
+
+
+def _label_markers(sites: gpd.GeoDataFrame, layer: folium.FeatureGroup) -> None:
+    """The short-name labels, in the order of :func:`~zorglandschap.maps.style.label_priority`:
+    where two collide on screen the page keeps the first (:func:`~zorglandschap.maps._page.
+    panel_script`)."""
+    order = sorted(
+        sites.itertuples(index=False),
+        key=lambda row: label_priority(
+            sensitive=row.extra_beyond > 0, changed=bool(row.changed), seh=str(row.seh),
+            is_open=bool(row.open), serves=float(row.serves), text=str(row.label),
+        ),
+    )  # fmt: skip
+    for row in order:
         folium.CircleMarker(
-            location=where,
+            location=[float(row.geometry.y), float(row.geometry.x)],
             radius=0,
             opacity=0,
             fill=False,
@@ -280,8 +299,7 @@ def site_layers(
                 offset=(8, 0),
                 class_name="zl-label",
             ),
-        ).add_to(labels)
-    return [main, av, centres, *([changed] if sites["changed"].any() else []), labels]
+        ).add_to(layer)
 
 
 def _ring(

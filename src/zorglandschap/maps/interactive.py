@@ -60,14 +60,25 @@ from zorglandschap.maps._page import (
     plan_legend_html,
     reach_legend_html,
 )
-from zorglandschap.maps.style import COMPOSITE_NOTE, PLAN_NOTE, difference_ramp, minutes_ramp
+from zorglandschap.maps.style import (
+    PLAN_NOTE,
+    composite_note,
+    difference_ramp,
+    minutes_ramp,
+    regime_words,
+)
 from zorglandschap.report.layers import (
     concentration_layers,
     reach_difference,
     reach_municipalities,
     reach_sites,
 )
-from zorglandschap.report.region import RegionView, region_reach, view_site_ids
+from zorglandschap.report.region import (
+    RegionView,
+    region_plan_layers,
+    region_reach,
+    view_site_ids,
+)
 
 if TYPE_CHECKING:
     from zorglandschap.optimise.concentration import ConcentrationResult
@@ -120,7 +131,7 @@ def reach_map(
         m,
         title or _heading(view, region),
         _summary_line(view),
-        COMPOSITE_NOTE,
+        composite_note(regime_words(result.settings.travel.regime)),
         reach_legend_html(norm, colormap, region=region is not None),
     )
 
@@ -184,7 +195,8 @@ def before_after_map(
     legend = reach_legend_html(norm, colormap, region=region is not None) + difference_legend_html(
         ramp
     )
-    return _finish(m, heading, line, COMPOSITE_NOTE, legend)
+    regimes = regime_words(after.settings.travel.regime, before.settings.travel.regime)
+    return _finish(m, heading, line, composite_note(regimes), legend)
 
 
 def _add_common(
@@ -303,9 +315,13 @@ def save_map(m: folium.Map, path: str | Path) -> Path:
 
 
 def concentration_map(
-    result: ConcentrationResult, landscape: Landscape, *, title: str | None = None
+    result: ConcentrationResult,
+    landscape: Landscape,
+    *,
+    region: RegionView | None = None,
+    title: str | None = None,
 ) -> folium.Map:
-    """An interactive map of a concentration plan.
+    """An interactive map of a concentration plan, of the whole country or of one region.
 
     Per intervention (a group of layers each; the first one shown): the municipalities coloured
     by their patients' mean minutes to the site they are assigned to; the patient flows
@@ -321,6 +337,10 @@ def concentration_map(
         demand).
     landscape
         The landscape the model was built on.
+    region
+        Show only this region (:func:`~zorglandschap.report.region.parse_region`): its
+        municipalities, the flows from them and the sites that receive its patients (across
+        its border too), fitted to them; the plan is the national one, nothing is re-solved.
     title
         Shown at the top; default names the intervention(s), norm and number of sites.
 
@@ -331,17 +351,18 @@ def concentration_map(
         not the landscape's municipalities or PC4s.
     """
     gis = concentration_layers(result, landscape)
-    m, _ = _base_map(landscape)
+    if region is not None:
+        gis = region_plan_layers(gis, region, landscape)
+    receiving = sorted(set(gis["sites"]["site_id"])) if region is not None else None
+    m, bounds = _base_map(landscape, region, serving=receiving)
+    if region is not None:
+        layers.context_layer(landscape, region, bounds).add_to(m)
     legend: branca.colormap.LinearColormap | None = None
     several = len(result.interventions) > 1
     for k, p in enumerate(result.interventions):
         # layer names stay short (the layer control must not cover the title)
         prefix = f"{plan.intervention_name(landscape, p)}: " if several else ""
-        overall = result.indicators[
-            (result.indicators["intervention"] == p) & (result.indicators["region"] == "all")
-        ]
-        limit = float(overall["beyond_minutes"].iloc[0]) if len(overall) else 90.0
-        colormap = minutes_ramp(0, limit)
+        colormap = minutes_ramp(0, plan.plan_limit(result, p))
         if legend is None:
             legend = colormap
         mine = {name: frame[frame["intervention"] == p] for name, frame in gis.items()}
@@ -349,27 +370,10 @@ def concentration_map(
         plan.plan_municipality_layer(mine["municipalities"], colormap, prefix, show=show).add_to(m)
         plan.flow_layer(mine["flows"], mine["sites"], prefix, show=show).add_to(m)
         plan.plan_sites_layer(mine["sites"], prefix, show=show).add_to(m)
-    for outline in layers.outline_layers(landscape, None):
+    for outline in layers.outline_layers(landscape, region):
         outline.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-
-    d = result.to_dict()
-    names = ", ".join(plan.intervention_name(landscape, p) for p in result.interventions)
-    norms = sorted({float(v) for v in result.sites["norm"]})
-    offering = result.sites[result.sites["offers"]]
-    heading = title or (
-        f"{names} — {len(offering)} site offer(s), norm {', '.join(f'{v:g}' for v in norms)} a year"
-    )
-    gap = "" if result.gap is None else f", gap {100 * result.gap:.2f} %"
-    stops = int((result.sites["change"] == "stops").sum())
-    starts = int((result.sites["change"] == "starts").sum())
-    line = (
-        f"{result.status}{gap}; patients' mean {d['mean_minutes']:.1f} min, P90 "
-        f"{d['p90_minutes']:.1f}, max {d['max_minutes']:.1f}; {stops} team(s) stop, {starts} "
-        f"start; solved on {result.demand_level} demand"
-    )
-    if several:
-        first = plan.intervention_name(landscape, result.interventions[0])
-        line += f"; map shows {first}, the others are in the layer list"
+    heading = title or plan.plan_heading(result, landscape, region)
+    line = plan.plan_line(result, landscape, gis if region is not None else None, what="map")
     assert legend is not None  # a plan has at least one intervention
     return _finish(m, heading, line, PLAN_NOTE, plan_legend_html(legend))

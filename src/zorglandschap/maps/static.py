@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -38,6 +39,7 @@ from matplotlib.patches import Patch, Rectangle
 from zorglandschap.access import sensitive_sites
 from zorglandschap.errors import ScenarioError
 from zorglandschap.files import atomic_path
+from zorglandschap.maps._labels import LabelRequest, Placement, label_priority, place_labels
 from zorglandschap.maps.style import (
     AV_COLOUR,
     BEYOND_EDGE,
@@ -50,6 +52,7 @@ from zorglandschap.maps.style import (
     ROAZ_OUTLINE,
     SEH_COLOURS,
     SEH_LABELS,
+    regime_words,
 )
 from zorglandschap.report.layers import reach_municipalities, reach_sites
 from zorglandschap.report.region import RegionView, region_reach, view_site_ids
@@ -66,6 +69,7 @@ __all__ = [
     "check_format",
     "reach_figure",
     "save_figure",
+    "source_line",
 ]
 
 Orientation = Literal["landscape", "portrait"]
@@ -76,7 +80,8 @@ A4_INCHES = (297 / 25.4, 210 / 25.4)
 PRINT_DPI = 300
 #: Formats a figure can be saved in, by file suffix.
 FORMATS: tuple[str, ...] = ("png", "pdf", "svg")
-#: The source line under every figure (CBS licence as required: "Bron: CBS").
+#: The source line under every figure (CBS licence as required: "Bron: CBS");
+#: :func:`source_line` adds the calibration regime the figure was computed in.
 SOURCE_LINE = (
     "Bron: CBS (CC BY 4.0: gemeenten 2024, PC4-bevolking 2021), RIVM (SEH-locaties, "
     "ambulanceposten), bewerking zorglandschap. RIVM composite time: ambulance post → patient "
@@ -102,7 +107,7 @@ def reach_figure(
     ``region`` cuts the national ``result`` to the region (its figures are the national run's
     for its PC4 areas); ``baseline`` rings the sites a scenario changed.
     """
-    figure, (ax,) = _page(orientation, panels=1)
+    figure, (ax,) = page(orientation, panels=1)
     view = result if region is None else region_reach(result, region)
     _draw_reach(ax, view, state, baseline, region)
     heading = title or (
@@ -110,7 +115,9 @@ def reach_figure(
         f"sites {result.state_name}" + ("" if region is None else f" — {region.label}")
     )
     figure.text(0.03, 0.915, _figures_line(view), fontsize=9, va="top")
-    _furniture(figure, [ax], heading, result.minutes_norm, changed=baseline is not None)
+    source = source_line(regime_words(result.settings.travel.regime))
+    handles = _legend_handles(result.minutes_norm, changed=baseline is not None)
+    furniture(figure, [ax], heading, source, handles, reach_ramp(result.minutes_norm))
     return figure
 
 
@@ -125,15 +132,18 @@ def before_after_figure(
     title: str | None = None,
 ) -> Figure:
     """Two panels, the baseline and the scenario, on the same scale and colours."""
-    figure, axes = _page(orientation, panels=2)
+    figure, axes = page(orientation, panels=2)
     one = before if region is None else region_reach(before, region)
     two = after if region is None else region_reach(after, region)
     _draw_reach(axes[0], one, before_state, None, region)
     _draw_reach(axes[1], two, after_state, before_state, region)
+    regimes = (before.settings.travel.regime, after.settings.travel.regime)
     for ax, label, reach_view in ((axes[0], "Before", one), (axes[1], "After", two)):
         s = reach_view.summary()
+        # the panels name their regime when the two differ (the source line names both)
+        own = f" ({reach_view.settings.travel.regime})" if regimes[0] != regimes[1] else ""
         ax.set_title(
-            f"{label}: sites {reach_view.state_name}\n{s['beyond']:,} beyond "
+            f"{label}: sites {reach_view.state_name}{own}\n{s['beyond']:,} beyond "
             f"{s['minutes']:g} min; mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min",
             fontsize=8,
             loc="left",
@@ -144,8 +154,22 @@ def before_after_figure(
         f"{after.state_name} against {before.state_name} ({added:+,} beyond)"
         + ("" if region is None else f" — {region.label}")
     )
-    _furniture(figure, axes, heading, after.minutes_norm, changed=True)
+    source = source_line(regime_words(regimes[1], regimes[0]))
+    handles = _legend_handles(after.minutes_norm, changed=True)
+    furniture(figure, axes, heading, source, handles, reach_ramp(after.minutes_norm))
     return figure
+
+
+def source_line(regime: str) -> str:
+    """The source line of a reach figure computed in ``regime`` (:func:`~zorglandschap.maps.
+    style.regime_words`).
+
+    >>> source_line("calibration regime rivm2022").endswith(
+    ...     "RIVM composite time in calibration regime rivm2022: ambulance post → patient "
+    ...     "+ fixed minutes + patient → SEH.")
+    True
+    """
+    return SOURCE_LINE.replace("RIVM composite time:", f"RIVM composite time in {regime}:")
 
 
 def save_figure(figure: Figure, path: str | Path) -> Path:
@@ -192,7 +216,7 @@ def check_format(path: str | Path) -> str:
 # ------------------------------------------------------------------------------------------
 
 
-def _page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
+def page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
     """An A4 figure with the map axes laid out (legend on the right or below)."""
     if orientation not in ORIENTATIONS:
         raise ScenarioError(f"--orientation {orientation!r}: use one of {', '.join(ORIENTATIONS)}.")
@@ -212,18 +236,32 @@ def _page(orientation: str, *, panels: int) -> tuple[Figure, list[Axes]]:
     return figure, axes
 
 
-def _furniture(
-    figure: Figure, maps: list[Axes], heading: str, norm: float, *, changed: bool
+#: The minutes ramp of a figure's legend: (green end, red end, caption).
+Ramp = tuple[float, float, str]
+
+
+def reach_ramp(norm: float) -> Ramp:
+    """The legend ramp of a reach figure: 15 minutes green, the norm red."""
+    return (15.0, norm, "municipalities: mean minutes\nto the nearest open site")
+
+
+def furniture(
+    figure: Figure,
+    maps: list[Axes],
+    heading: str,
+    source: str,
+    handles: list[Patch | Line2D],
+    ramp: Ramp,
 ) -> None:
-    """Title, legend with the minutes ramp, scale bar and north arrow per map, source line."""
+    """Title, legend (``handles``) with the minutes ramp, scale bar and north arrow per map,
+    source line: the frame of every print figure (reach and plan)."""
     width, height = figure.get_size_inches()
     wide = width > height
     figure.text(0.03, 0.965, heading, fontsize=13, weight="bold", va="top", wrap=True)
-    figure.text(0.03, 0.02, SOURCE_LINE, fontsize=6.5, color="#444444", va="bottom", wrap=True)
+    figure.text(0.03, 0.02, source, fontsize=6.5, color="#444444", va="bottom", wrap=True)
     for ax in maps:
         _scale_bar(ax)
         _north_arrow(ax)
-    handles = _legend_handles(norm, changed=changed)
     where = (0.78, 0.12, 0.21, 0.62) if wide else (0.04, 0.055, 0.92, 0.12)
     legend_ax = figure.add_axes(where)
     legend_ax.set_axis_off()
@@ -237,14 +275,15 @@ def _furniture(
         title_fontsize=8,
         alignment="left",
     )
-    ramp = figure.add_axes((0.79, 0.80, 0.17, 0.018) if wide else (0.55, 0.195, 0.4, 0.012))
+    low, high, caption = ramp
+    box = (0.79, 0.80, 0.17, 0.018) if wide else (0.55, 0.195, 0.4, 0.012)
     bar = figure.colorbar(
-        mpl.cm.ScalarMappable(norm=Normalize(15, norm), cmap=_minutes_cmap()),
-        cax=ramp,
+        mpl.cm.ScalarMappable(norm=Normalize(low, high), cmap=minutes_cmap()),
+        cax=figure.add_axes(box),
         orientation="horizontal",
         extend="max",
     )
-    bar.set_label("municipalities: mean minutes\nto the nearest open site", fontsize=7)
+    bar.set_label(caption, fontsize=7)
     bar.ax.tick_params(labelsize=7)
 
 
@@ -307,7 +346,8 @@ def _north_arrow(ax: Axes) -> None:
 # ------------------------------------------------------------------------------------------
 
 
-def _minutes_cmap() -> Colormap:
+def minutes_cmap() -> Colormap:
+    """The minutes colour map of the print figures (the maps' ramp; grey without a value)."""
     cmap = LinearSegmentedColormap.from_list("zorglandschap-minutes", MINUTES_COLOURS)
     return cmap.with_extremes(bad=NO_VALUE_COLOUR, over=MINUTES_COLOURS[-1])
 
@@ -318,15 +358,19 @@ def _draw_reach(
     state: SiteState,
     baseline: SiteState | None,
     region: RegionView | None,
-) -> None:
+) -> Placement:
+    """Draw one map of ``view``; its labels (a regional view) placed without overlaps."""
     landscape = view.landscape
     municipalities = reach_municipalities(view).to_crs(RD_NEW)
     if region is not None:
         inside = municipalities["gemeentecode"].isin(region.municipalities)
-        municipalities[~inside].plot(ax=ax, color=CONTEXT_FILL, edgecolor="#bbbbbb", linewidth=0.3)
+        if not inside.all():  # the country around the region (none on an extract of it)
+            municipalities[~inside].plot(
+                ax=ax, color=CONTEXT_FILL, edgecolor="#bbbbbb", linewidth=0.3
+            )
         municipalities = municipalities[inside]
     municipalities.plot(
-        ax=ax, column="mean_minutes", cmap=_minutes_cmap(), norm=Normalize(15, view.minutes_norm),
+        ax=ax, column="mean_minutes", cmap=minutes_cmap(), norm=Normalize(15, view.minutes_norm),
         edgecolor="#ffffff", linewidth=0.25, missing_kwds={"color": NO_VALUE_COLOUR},
     )  # fmt: skip
     beyond = municipalities[municipalities["beyond"] > 0]
@@ -341,8 +385,20 @@ def _draw_reach(
     site_ids = view_site_ids(view, state, region)
     sensitive = sensitive_sites(view)
     sites = reach_sites(view, state, baseline=baseline, sensitive=sensitive, site_ids=site_ids)
-    _draw_sites(ax, sites.to_crs(RD_NEW), labels=region is not None)
-    _fit(ax, landscape, region, view)
+    requests = _draw_sites(ax, sites.to_crs(RD_NEW), labels=region is not None)
+    fit(ax, landscape, region, sorted({str(s) for s in view.points["site_id"] if s}))
+    return place_and_name_labels(ax, requests)
+
+
+def place_and_name_labels(ax: Axes, requests: list[LabelRequest]) -> Placement:
+    """Place the labels (:func:`~zorglandschap.maps._labels.place_labels`); those left out
+    for lack of room are named under the map, wrapped to its width."""
+    placement = place_labels(ax, requests)
+    if placement.dropped:
+        note = textwrap.fill("not labelled (no room): " + ", ".join(placement.dropped), 90)
+        ax.text(0.0, -0.01, note, transform=ax.transAxes, ha="left", va="top", fontsize=5.5,
+                color="#444444", clip_on=False)  # fmt: skip
+    return placement
 
 
 def _draw_beyond(ax: Axes, view: Reach) -> None:
@@ -357,7 +413,9 @@ def _draw_beyond(ax: Axes, view: Reach) -> None:
                zorder=8)  # fmt: skip
 
 
-def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> None:
+def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> list[LabelRequest]:
+    """The site markers; with ``labels``, the labels to place (:func:`place_labels`)."""
+    requests: list[LabelRequest] = []
     for row in sites.itertuples(index=False):
         x, y = row.geometry.x, row.geometry.y
         colour = SEH_COLOURS.get(row.seh, SEH_COLOURS["none"])
@@ -365,29 +423,36 @@ def _draw_sites(ax: Axes, sites: gpd.GeoDataFrame, *, labels: bool) -> None:
         ax.plot(x, y, marker="o", markersize=size, markerfacecolor=colour, linestyle="",
                 markeredgecolor="#000000" if row.open else colour, markeredgewidth=0.6,
                 alpha=1.0 if row.open else 0.7, zorder=10)  # fmt: skip
+        outer = size + 0.6
         if row.av:
             ax.plot(x, y, marker="o", markersize=size + 3, markerfacecolor="none",
                     markeredgecolor=AV_COLOUR, markeredgewidth=1.0, linestyle="", zorder=9)  # fmt: skip
+            outer = size + 4.0
         if row.changed:
             ax.plot(x, y, marker="o", markersize=size + 8, markerfacecolor="none",
                     markeredgecolor=CHANGED_COLOUR, markeredgewidth=1.5, linestyle="", zorder=9)  # fmt: skip
+            outer = size + 9.5
         if labels:
-            ax.annotate(str(row.label), (x, y), xytext=(5, 2), textcoords="offset points",
-                        fontsize=6, zorder=11, path_effects=_HALO, annotation_clip=True,
-                        clip_on=True)  # fmt: skip
+            priority = label_priority(
+                sensitive=row.extra_beyond > 0, changed=bool(row.changed), seh=str(row.seh),
+                is_open=bool(row.open), serves=float(row.serves), text=str(row.label),
+            )  # fmt: skip
+            requests.append(LabelRequest(float(x), float(y), str(row.label), outer / 2, priority))
+    return requests
 
 
-def _fit(ax: Axes, landscape: Landscape, region: RegionView | None, view: Reach) -> None:
-    """Limit the map to the country, or to the region and the sites nearest to its people."""
+def fit(ax: Axes, landscape: Landscape, region: RegionView | None, site_ids: list[str]) -> None:
+    """Limit the map to the country, or to the region and the sites ``site_ids`` (those
+    nearest to its people, or that receive its patients), with room for labels on the right."""
     if region is None:
         west, south, east, north = landscape.municipalities.to_crs(RD_NEW).total_bounds
     else:
         shape = landscape.municipalities.loc[list(region.municipalities)].to_crs(RD_NEW)
         west, south, east, north = shape.total_bounds
-        nearest = sorted({str(s) for s in view.points["site_id"] if s})
-        where = landscape.sites.loc[nearest, ["x_rd", "y_rd"]]
-        west, east = min(west, where["x_rd"].min()), max(east, where["x_rd"].max())
-        south, north = min(south, where["y_rd"].min()), max(north, where["y_rd"].max())
+        if site_ids:
+            where = landscape.sites.loc[site_ids, ["x_rd", "y_rd"]]
+            west, east = min(west, where["x_rd"].min()), max(east, where["x_rd"].max())
+            south, north = min(south, where["y_rd"].min()), max(north, where["y_rd"].max())
     pad = 0.04 * max(east - west, north - south)
     # room on the right for the labels of sites at the edge (regional views are labelled)
     room = 0.0 if region is None else 0.12 * (east - west)

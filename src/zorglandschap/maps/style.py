@@ -79,7 +79,7 @@ LABEL_MIN_ZOOM = 9
 #: Width of the side panel (title, layer list, legend) beside the interactive map.
 PANEL_WIDTH_PX = 300
 
-#: Source line of the reach maps.
+#: Source line of the reach maps (:func:`composite_note` adds the calibration regime).
 COMPOSITE_NOTE = (
     "zorglandschap · RIVM composite time (ambulance post → patient + fixed minutes + patient → "
     "site) · data: CBS (CC BY 4.0), RIVM"
@@ -89,6 +89,54 @@ PLAN_NOTE = (
     "zorglandschap · concentration plan (mixed-integer model, docs/concentration.md) · "
     "car minutes · data: CBS (CC BY 4.0), RIVM, volume norms table (regions/PROVENANCE.md)"
 )
+
+
+def regime_words(after: str, before: str | None = None) -> str:
+    """The calibration regime a reach figure was computed in, for its source line; both when a
+    before/after figure compares two regimes.
+
+    >>> regime_words("rivm2022")
+    'calibration regime rivm2022'
+    >>> regime_words("rivm2022", "rivm2022")
+    'calibration regime rivm2022'
+    >>> regime_words("rivm2022", "rivm2019")
+    'calibration regimes: before rivm2019, after rivm2022'
+    """
+    if before is None or before == after:
+        return f"calibration regime {after}"
+    return f"calibration regimes: before {before}, after {after}"
+
+
+def composite_note(regime: str) -> str:
+    """The source line of a reach map, naming the calibration regime (:func:`regime_words`).
+
+    >>> "RIVM composite time in calibration regime rivm2019 (" in composite_note(
+    ...     regime_words("rivm2019"))
+    True
+    """
+    return COMPOSITE_NOTE.replace("RIVM composite time (", f"RIVM composite time in {regime} (")
+
+
+def label_priority(
+    *, sensitive: bool, changed: bool, seh: str, is_open: bool, serves: float, text: str
+) -> tuple[float | str, ...]:
+    """The order site labels are placed (print figures) or kept when they collide (interactive
+    maps) in: sensitive SEHs, then changed sites, open 24/7 SEHs,
+    limited hours, spoedposts, the others; more people served first; then by text.
+
+    >>> a = label_priority(sensitive=True, changed=False, seh="limited", is_open=True,
+    ...                    serves=10, text="A")
+    >>> b = label_priority(sensitive=False, changed=False, seh="24/7", is_open=True,
+    ...                    serves=9e5, text="B")
+    >>> sorted([b, a]) == [a, b]
+    True
+    """
+    rank = {"24/7": 2, "limited": 3, "spoedpost": 4}.get(seh, 5) if is_open else 6
+    if changed:
+        rank = 1
+    if sensitive:
+        rank = 0
+    return (rank, -float(serves), text)
 
 
 def minutes_ramp(vmin: float, vmax: float, *, caption: str = "") -> branca.colormap.LinearColormap:

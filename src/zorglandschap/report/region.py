@@ -28,11 +28,20 @@ from zorglandschap.landscape import REGION_LAYERS
 from zorglandschap.vocab import LAYER_ALIASES, REGION_LAYER_NAMES, RegionLayer
 
 if TYPE_CHECKING:
+    import geopandas as gpd
+
     from zorglandschap.access import Reach
     from zorglandschap.landscape import Landscape
     from zorglandschap.landscape.state import SiteState
 
-__all__ = ["RegionView", "parse_region", "region_reach", "serving_sites", "view_site_ids"]
+__all__ = [
+    "RegionView",
+    "parse_region",
+    "region_plan_layers",
+    "region_reach",
+    "serving_sites",
+    "view_site_ids",
+]
 
 #: How a region layer is named in titles.
 LAYER_TITLES: dict[str, str] = {
@@ -131,3 +140,27 @@ def view_site_ids(view: Reach, state: SiteState, region: RegionView | None) -> l
     inside = set(sites.index[sites["gemeentecode"].isin(region.municipalities)])
     wanted = inside | set(serving_sites(view))
     return [s for s in known if s in wanted]
+
+
+def region_plan_layers(
+    layers: dict[str, gpd.GeoDataFrame], view: RegionView, landscape: Landscape
+) -> dict[str, gpd.GeoDataFrame]:
+    """A plan's GIS layers (:func:`~zorglandschap.report.layers.concentration_layers`) cut to a
+    region: its municipalities, the flows from them, and the sites in it or that receive its
+    patients (nothing recomputed: the plan is the national one).
+    """
+    inside = set(view.municipalities)
+    municipalities = layers["municipalities"]
+    flows = layers["flows"][layers["flows"]["gemeentecode"].isin(inside)]
+    sites = layers["sites"]
+    in_region = sites["site_id"].map(landscape.sites["gemeentecode"]).isin(inside)
+    served = set(zip(flows["intervention"], flows["site_id"], strict=True))
+    receiving = pd.Series(
+        [(p, s) in served for p, s in zip(sites["intervention"], sites["site_id"], strict=True)],
+        index=sites.index,
+    )
+    return {
+        "municipalities": municipalities[municipalities["gemeentecode"].isin(inside)],
+        "flows": flows,
+        "sites": sites[in_region | receiving],
+    }
