@@ -300,6 +300,14 @@ def test_a_scenario_names_its_matrix_relative_to_itself(
     # the network's figure for the same closure (seh-night-closure-sneek: +5,800)
     assert json.loads(out)["beyond"] == 58_450 + 5_800
     assert "times.csv" in json.loads(out)["travel_source"]
+    # a run records the matrix it used (file, checksum) and its baseline uses it too
+    from zorglandschap.report.run import run_scenario
+
+    run = json.loads(run_scenario(str(scenario), landscape=netherlands).to_json())
+    assert run["data"]["travel"]["files"]["every profile"]["file"] == "times.csv"
+    night = next(r for r in run["summary"]["reach"] if r["block"] == "night")
+    assert (night["beyond_baseline"], night["beyond_change"]) == (58_450, 5_800)
+    assert any("speed factor is not applied" in a for a in run["assumptions"])
 
 
 @pytest.mark.parametrize(

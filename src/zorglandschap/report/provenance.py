@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "data_versions",
+    "travel_versions",
     "settings_changes",
     "settings_payload",
     "software_versions",
@@ -77,6 +78,26 @@ def data_versions(landscape: Landscape) -> dict[str, Any]:
         "population_year": landscape.population_year,
         "files": files,
     }
+
+
+def travel_versions(source: Any) -> dict[str, Any]:
+    """How the travel times of a result were made: ``{"source": "network"}``, or a user
+    matrix's label and, per profile, its file's name, SHA-256 (first 16 hex digits) and size."""
+    from zorglandschap.travel import source_label
+
+    out: dict[str, Any] = {"source": source_label(source)}
+    paths = getattr(source, "paths", None)
+    if paths:
+        files = {}
+        for profile, path in sorted(paths.items()):
+            data = Path(path).read_bytes()
+            files["every profile" if profile == "*" else profile] = {
+                "file": Path(path).name,
+                "sha256": hashlib.sha256(data).hexdigest()[:_HASH_CHARS],
+                "bytes": len(data),
+            }
+        out["files"] = files
+    return out
 
 
 def software_versions() -> dict[str, str]:

@@ -42,6 +42,7 @@ from zorglandschap.landscape.state import SiteState, baseline_state
 from zorglandschap.report.provenance import (
     data_versions,
     software_versions,
+    travel_versions,
 )
 from zorglandschap.report.region import RegionView, parse_region
 from zorglandschap.report.run_result import (
@@ -222,7 +223,7 @@ def compute_run(
         with clock.step(f"spreading {asked.region or 'NL'} {', '.join(asked.decided)}"):
             spread = scenario_spreading_model(landscape, scenario).solve()
     with clock.step("data versions"):
-        data = data_versions(landscape)
+        data = {**data_versions(landscape), "travel": travel_versions(scenario.travel)}
     return ScenarioRun(
         scenario=scenario,
         file=file,

@@ -49,6 +49,7 @@ from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.scenario import Scenario
 from zorglandschap.scenario.access import ReachQuestion
 from zorglandschap.settings import Settings, composite_parameters
+from zorglandschap.travel import source_label
 
 if TYPE_CHECKING:
     from zorglandschap.optimise import ConcentrationResult
@@ -220,10 +221,16 @@ class ScenarioRun:
         access = self.settings.access
         travel = self.settings.travel
         fixed, speed = composite_parameters(travel)
+        user = self.scenario.travel
+        drive = (
+            f"ambulance speeds x {speed:g}"
+            if user is None
+            else f"drive minutes from {source_label(user)} (the speed factor is not applied)"
+        )
         lines = [
             f"Reach: RIVM composite time = drive from the nearest staffed ambulance post to the "
             f"PC4 area + {fixed:g} fixed minutes (dispatch, on scene) + drive to the nearest "
-            f"open SEH, ambulance speeds x {speed:g}, in the {travel.regime} calibration regime "
+            f"open SEH, {drive}, in the {travel.regime} calibration regime "
             f"(docs/access.md); norm {access.norm_minutes:g} minutes.",
             "A limited-hours SEH counts in its own opening blocks (its published hours, "
             "settings.access.site_opening_blocks; else "
