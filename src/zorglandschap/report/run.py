@@ -181,14 +181,9 @@ def compute_run(
     def pair(service: str, block: str) -> ReachPair:
         # the baseline on the scenario's travel times: the difference is the sites' alone
         after = memo_reach(
-            memo,
-            landscape,
-            scenario.state,
-            scenario.settings,
-            service=service,
-            block=block,
+            memo, landscape, scenario.state, scenario.settings, service=service, block=block,
             source=scenario.travel,
-        )
+        )  # fmt: skip
         before = memo_reach(
             memo, landscape, baseline, DEFAULT_SETTINGS, service=service, block=block,
             source=scenario.travel,
