@@ -29,6 +29,7 @@ from zorglandschap.cli.app import (
     _reach,
     app,
     console,
+    travel_words,
 )
 from zorglandschap.cli.figure import BeforeAfterOption, RegionOption, save_written
 from zorglandschap.vocab import BY_CHOICES, LAYER_ALIASES, RegionLayer, unalias
@@ -75,20 +76,13 @@ def reach_command(
     s = result.summary()
     console.print(
         f"[bold]{service.upper()} reach, {block}, sites {escape(s['sites'])}[/] "
-        f"(regime {s['regime']}{_travel_words(s['travel_source'])}): "
+        f"(regime {s['regime']}{travel_words(s['travel_source'])}): "
         f"{s['open_sites']} open sites; {s['within']:,} of {s['population']:,} inhabitants "
         f"({100 * s['share_within']:.2f} %) within {s['minutes']:g} min; "
         f"[bold]{s['beyond']:,} beyond[/]; "
         f"mean {s['mean_minutes']} min, P90 {s['p90_minutes']} min."
     )
     console.print(_regions_table(result.by_region(layer), layer))
-
-
-def _travel_words(travel: str) -> str:
-    """``, travel: matrix file …`` when the times are not the default network's."""
-    from zorglandschap.travel import NETWORK_LABEL
-
-    return "" if travel == NETWORK_LABEL else f", travel: {escape(travel)}"
 
 
 def _check_out(out: Path | None) -> None:
@@ -173,7 +167,7 @@ def sensitive_command(
         return
     title = (
         f"Sensitive sites ({service.upper()}, {block}, sites {escape(result.state_name)}, "
-        f"regime {result.settings.travel.regime}{_travel_words(result.travel_source)})"
+        f"regime {result.settings.travel.regime}{travel_words(result.travel_source)})"
     )
     table = Table(title=title)
     for column in ("site", "name", "extra beyond", "where they live"):

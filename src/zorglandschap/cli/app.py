@@ -175,6 +175,15 @@ class AccessOptions:
         )
 
 
+def travel_words(travel: str) -> str:
+    """``, travel: matrix file …`` when the times are not the default network's ("" else)."""
+    from rich.markup import escape
+
+    from zorglandschap.travel import NETWORK_LABEL
+
+    return "" if travel == NETWORK_LABEL else f", travel: {escape(travel)}"
+
+
 def _reach(
     regions: Path | None, options: AccessOptions, *, layer: RegionLayer = "roaz"
 ) -> tuple[Reach, SiteState]:

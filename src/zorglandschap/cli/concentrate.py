@@ -33,6 +33,7 @@ from zorglandschap.cli.app import (
     RegionsOption,
     app,
     console,
+    travel_words,
 )
 from zorglandschap.errors import EXIT_NO_PLAN, OutputError
 from zorglandschap.landscape import load_landscape
@@ -382,7 +383,7 @@ def print_plan(result: ConcentrationResult, title: str) -> None:
         console.print(
             f"travel: mean {_minutes(d['mean_minutes'])} min, P90 {_minutes(d['p90_minutes'])} "
             f"min, max {_minutes(d['max_minutes'])} min"
-            f"{'' if result.travel_source == 'network' else f' ({escape(result.travel_source)})'}.",
+            f"{travel_words(result.travel_source)}.",
             highlight=False,
         )
         for p in result.interventions:

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from zorglandschap.landscape.state import SiteState
     from zorglandschap.optimise.spreading import SpreadingQuestion, SpreadingResult
     from zorglandschap.settings import Settings
-    from zorglandschap.travel import MatrixFileSource
+    from zorglandschap.travel import MatrixSource
 
 
 RegionOption = Annotated[
@@ -157,10 +157,10 @@ def spread_command(
 
     matrix_source(matrix, matrix_unit)  # the matrix paths and unit, before the data
     landscape = load_landscape(regions)
-    state, settings, source = _state(landscape, str(scenario) if scenario else sites)
+    state, settings, source, own_travel = _state(landscape, str(scenario) if scenario else sites)
     if question is None:
         question = _scenario_question(landscape, scenario)
-    travel = matrix_source(matrix, matrix_unit, settings=settings) or source.pop("travel", None)
+    travel = matrix_source(matrix, matrix_unit, settings=settings) or own_travel
     # the one path from a question to a model (`run` builds a scenario's [spreading] so too)
     model = spreading_model(landscape, question, state=state, settings=settings, source=travel)
     result = model.solve(solver=solver, time_limit=time_limit, gap=gap)
@@ -268,18 +268,20 @@ def _check_solver_flags(solver: str, time_limit: float | None, gap: float | None
         check_value("--gap", gap, Gap)
 
 
-def _state(landscape: Landscape, sites: str) -> tuple[SiteState, Settings, dict[str, Any]]:
-    """The site state and settings of ``--sites``, and the raw scenario (baseline, settings)."""
+def _state(
+    landscape: Landscape, sites: str
+) -> tuple[SiteState, Settings, dict[str, Any], MatrixSource | None]:
+    """The site state and settings of ``--sites``, the raw scenario (baseline, settings) and
+    its travel times (its ``matrix``; None: the network)."""
     from zorglandschap.scenario import load_scenario, site_state
     from zorglandschap.settings import DEFAULT_SETTINGS
 
     if sites.endswith(".toml"):
         scenario = load_scenario(sites, landscape)
         # the tables as read (extends merged in): no second read of the file
-        tables = {**scenario.tables, "travel": scenario.travel}
-        return scenario.state, scenario.settings, tables
+        return scenario.state, scenario.settings, dict(scenario.tables), scenario.travel
     state = site_state(landscape, sites)
-    return state, DEFAULT_SETTINGS, {"baseline": int(sites)}
+    return state, DEFAULT_SETTINGS, {"baseline": int(sites)}, None
 
 
 def _write_scenario(
@@ -289,7 +291,7 @@ def _write_scenario(
     settings: Settings,
     source: dict[str, Any],
     path: Path,
-    travel: MatrixFileSource | None = None,
+    travel: MatrixSource | None = None,
 ) -> None:
     """Write the plan as a scenario file (with the user matrix it was planned on, by absolute
     path) and check that it loads back to the plan."""
@@ -339,9 +341,12 @@ def _write_scenario(
         raise OutputError(f"{path} was written but does not load back to the plan; please report.")
 
 
-def _matrix_keys(travel: MatrixFileSource | None) -> dict[str, Any]:
-    """The ``matrix`` and ``matrix_unit`` keys of a written scenario (absolute paths)."""
-    if travel is None:
+def _matrix_keys(travel: MatrixSource | None) -> dict[str, Any]:
+    """The ``matrix`` and ``matrix_unit`` keys of a written scenario (absolute paths) for a
+    user matrix file; none for the network."""
+    from zorglandschap.travel import MatrixFileSource
+
+    if not isinstance(travel, MatrixFileSource):
         return {}
     paths = {k: str(v.resolve()) for k, v in sorted(travel.paths.items())}
     matrix: str | dict[str, str] = paths.pop("*") if set(paths) == {"*"} else paths

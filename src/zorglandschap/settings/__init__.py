@@ -24,7 +24,7 @@ from zorglandschap.settings.optimise import (
     SolverSettings,
     SpreadingSettings,
 )
-from zorglandschap.settings.rules import _as_tuple, _type_problem, setting_rule
+from zorglandschap.settings.rules import as_tuple, setting_rule, type_problem
 from zorglandschap.settings.travel import (
     REGIMES,
     CalibrationRegime,
@@ -92,13 +92,13 @@ class Settings:
                 )
             hints = typing.get_type_hints(type(group))
             wrong = [
-                _type_problem(group_name, key, value, hints[key])
+                type_problem(group_name, key, value, hints[key])
                 for key, value in sorted(values.items())
             ]
             wrong = [w for w in wrong if w]
             if wrong:
                 raise ScenarioError(" ".join(wrong))
-            as_tuples = {k: _as_tuple(v) for k, v in values.items()}
+            as_tuples = {k: as_tuple(v) for k, v in values.items()}
             changes[group_name] = dataclasses.replace(group, **as_tuples)
         return dataclasses.replace(self, **changes)
 

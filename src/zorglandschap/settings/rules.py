@@ -22,14 +22,14 @@ from zorglandschap.errors import InputError
 from zorglandschap.vocab import TIME_BLOCKS
 
 
-def _as_tuple(value: Any) -> Any:
+def as_tuple(value: Any) -> Any:
     """A TOML list (of lists) as the tuple (of tuples) a frozen setting holds."""
     if isinstance(value, list | tuple):
-        return tuple(_as_tuple(v) for v in value)
+        return tuple(as_tuple(v) for v in value)
     return value
 
 
-def _type_problem(group: str, key: str, value: Any, hint: Any) -> str:
+def type_problem(group: str, key: str, value: Any, hint: Any) -> str:
     """Why ``value`` does not fit a setting (type, range, choices), or "" when it fits."""
     name = f"{group}.{key}"
     allowed = set(typing.get_args(hint)) or {hint}

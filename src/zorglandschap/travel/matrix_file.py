@@ -357,7 +357,7 @@ def _parquet_cells(path: Path) -> np.ndarray:
     if not isinstance(frame.index, pd.RangeIndex):
         frame = frame.reset_index()
     header = np.array([str(c) for c in frame.columns], dtype=object)
-    body = frame.astype(str).replace({"nan": "nan", "None": ""}).to_numpy(dtype=object)
+    body = frame.astype(str).replace({"None": ""}).to_numpy(dtype=object)
     if len(frame.columns) and pd.api.types.is_float_dtype(frame[frame.columns[0]]):
         body[:, 0] = [f"{v:.0f}" if np.isfinite(v) else "" for v in frame.iloc[:, 0]]
     return np.vstack([header[None, :], body]) if len(body) else header[None, :]

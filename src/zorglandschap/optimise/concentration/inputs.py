@@ -20,6 +20,7 @@ import pandas as pd
 from zorglandschap.errors import DataError, ScenarioError, problems_to_error
 from zorglandschap.optimise.concentration.formulation import OBJECTIVES, Extra, Spec
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+from zorglandschap.travel.sources import NETWORK_LABEL
 
 #: Sites per intervention, or one set for all.
 SiteSets = Iterable[str] | Mapping[str, Iterable[str]]
@@ -89,7 +90,7 @@ class Instance:
     state_name: str
     settings: Settings
     extra: Extra | None = None
-    travel_source: str = "network"
+    travel_source: str = NETWORK_LABEL
     warnings: tuple[str, ...] = ()
     infeasible_hints: tuple[str, ...] = ()
     teams_today: Mapping[str, int] = field(default_factory=dict)
@@ -181,7 +182,7 @@ DEFAULTS: dict[str, Any] = {
     "warnings": (), "partial_baseline": (), "infeasible_hints": (), "teams_today": None,
     "demand_region": None, "demand_names": None, "detail": None, "detail_pairs": None,
     "region_label": "region", "demand_level": "custom", "beyond_limit": "error",
-    "state_name": "custom", "travel_source": "network", "extra": None,
+    "state_name": "custom", "travel_source": NETWORK_LABEL, "extra": None,
     "settings": DEFAULT_SETTINGS,
 }  # fmt: skip
 

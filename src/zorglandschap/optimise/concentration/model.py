@@ -25,6 +25,7 @@ from zorglandschap.optimise.concentration.inputs import Extra, Instance, SiteSet
 from zorglandschap.optimise.concentration.method import GroupJob, PhaseProgress
 from zorglandschap.optimise.concentration.result import ConcentrationResult, TradeoffCurve
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+from zorglandschap.travel.sources import NETWORK_LABEL
 
 __all__ = ["ConcentrationModel"]
 
@@ -230,7 +231,7 @@ class ConcentrationModel:
         demand_level: str = "custom",
         beyond_limit: str = "error",
         state_name: str = "custom",
-        travel_source: str = "network",
+        travel_source: str = NETWORK_LABEL,
         warnings: Sequence[str] = (),
         infeasible_hints: Sequence[str] = (),
         teams_today: Mapping[str, int] | None = None,

@@ -20,6 +20,7 @@ from zorglandschap.files import atomic_write_bytes
 from zorglandschap.optimise.solver import Status
 from zorglandschap.result import dumps, json_number, json_records
 from zorglandschap.settings import DEFAULT_SETTINGS, Settings
+from zorglandschap.travel.sources import NETWORK_LABEL
 
 #: Decimals of the timing fields in JSON.
 _SECONDS_DECIMALS = 3
@@ -119,7 +120,7 @@ class ConcentrationResult:
     solve_log: tuple[str, ...] = ()
     settings: Settings = field(default=DEFAULT_SETTINGS, repr=False, compare=False)
     state_name: str = "custom"
-    travel_source: str = "network"
+    travel_source: str = NETWORK_LABEL
     objective_kind: str = "travel"
     baseline: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     movement: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
